@@ -1,0 +1,33 @@
+# Two commands for a fresh machine with Python 3.11 and make:
+#   make demo   set up .venv on first use, then run the main job
+#   make test   set up .venv on first use, then run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint schemas docs clean
+
+# Re-install whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[dev,docs]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/ts26927 demo
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+schemas: $(STAMP)
+	$(VENV)/bin/ts26927 schemas export
+
+docs: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .hypothesis

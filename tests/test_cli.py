@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ts26927.cli import main
+from ts26927.models.examples import EXAMPLES
+from ts26927.models.registry import TYPES
+
+ROOT = Path(__file__).parent.parent
+
+
+def _write(tmp_path: Path, content: str | bytes, name: str = "doc.json") -> str:
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return str(path)
+
+
+def test_validate_valid_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, json.dumps(EXAMPLES["AiModelInformation"][0]))
+    assert main(["validate", "AiModelInformation", path]) == 0
+    assert "valid AiModelInformation" in capsys.readouterr().out
+
+
+def test_validate_lists_every_error_with_pointer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, json.dumps({"modelIdentifier": 7, "accuracy": 101, "x": 1}))
+    assert main(["validate", "AiModelInformation", path]) == 1
+    out = capsys.readouterr().out
+    assert "(3 error(s))" in out
+    assert "/modelIdentifier: 7 is not of type 'string'" in out
+    assert "/accuracy: 101 is greater than the maximum of 100.0" in out
+    assert "/: Additional properties are not allowed ('x' was unexpected)" in out
+
+
+def test_validate_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, json.dumps({"splitPoints": "2"}))
+    assert main(["validate", "--json", "SplitModelInformation", path]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result == {
+        "valid": False,
+        "type": "SplitModelInformation",
+        "errors": [{"pointer": "/splitPoints", "reason": "'2' is not of type 'integer'"}],
+    }
+
+
+def test_validate_reads_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = json.dumps(EXAMPLES["SynchronizationInformation"][0]).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(doc)))
+    assert main(["validate", "SynchronizationInformation", "-"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "content", "message"),
+    [
+        (["validate", "NoSuchType"], "{}", "unknown type 'NoSuchType'"),
+        (["validate", "AiModelInformation"], "{not json", "not valid JSON"),
+        (["validate", "AiModelInformation"], b"\x00\xff", "not valid JSON"),
+        (["validate", "AiModelInformation"], "", "not valid JSON"),
+    ],
+)
+def test_validate_usage_errors_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], content: str, message: str
+) -> None:
+    assert main([*args, _write(tmp_path, content)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_validate_unreadable_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", "AiModelInformation", str(tmp_path / "absent.json")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["validate", "AiModelInformation", str(tmp_path)]) == 2
+
+
+def test_validate_without_arguments_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 2
+
+
+def test_validate_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--list"]) == 0
+    names = [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()]
+    assert names == list(TYPES)
+
+
+def test_schemas_check_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", copy)
+    assert main(["schemas", "check", "--dir", str(copy)]) == 0
+    (copy / "index.json").write_text("{}\n")
+    assert main(["schemas", "check", "--dir", str(copy)]) == 1
+    captured = capsys.readouterr()
+    assert "+++ generated/index.json" in captured.out
+    assert "schemas export" in captured.err
+    assert main(["schemas", "export", "--dir", str(copy)]) == 0
+    assert main(["schemas", "check", "--dir", str(copy)]) == 0
+
+
+def test_trace_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["trace", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 50 and all(r["implementedBy"] for r in rows)
+    assert main(["trace"]) == 0
+    assert "NOT IMPLEMENTED" not in capsys.readouterr().out
+
+
+def test_demo_walks_everything(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--schemas", str(ROOT / "schemas")]) == 0
+    out = capsys.readouterr().out
+    assert "FAIL" not in out and "0 failed" in out and "schemas in sync" in out
+
+
+def test_console_script_never_prints_a_traceback(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("ts26927")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "ts26927.cli"]
+    bad = _write(tmp_path, '{"a": 1, "a": 2}')
+    done = subprocess.run(
+        [*command, "validate", "DeviceProfile", bad],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "duplicate key 'a'" in done.stderr

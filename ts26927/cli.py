@@ -1,0 +1,144 @@
+"""The ``ts26927`` command. Thin: parsing arguments and printing; the work is elsewhere.
+
+Exit codes: 0 success, 1 the thing checked is wrong (invalid document, stale schemas),
+2 usage errors (unknown type, unreadable file, not JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ts26927 import __version__, schemas, trace, validation, walkthrough
+from ts26927.errors import DocumentError, InvalidDocumentError, SchemaDriftError, UnknownTypeError
+from ts26927.models.registry import TYPES, get_type
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _read(path: str) -> tuple[bytes, str]:
+    if path == "-":
+        return sys.stdin.buffer.read(validation.MAX_DOCUMENT_BYTES + 1), "<stdin>"
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(validation.MAX_DOCUMENT_BYTES + 1), path
+    except OSError as error:
+        raise DocumentError(path, f"cannot read: {error.strerror or error}") from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    if args.list:
+        for name, cls in TYPES.items():
+            print(f"{name}\t{cls.tr_clause}")
+        return EXIT_OK
+    if not args.type or not args.file:
+        print("ts26927 validate: give TYPE and FILE (or --list)", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        get_type(args.type)
+        data = validation.load_json(*_read(args.file))
+        validation.parse(args.type, data)
+    except (UnknownTypeError, DocumentError) as error:
+        print(f"ts26927 validate: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except InvalidDocumentError as error:
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "valid": False,
+                        "type": args.type,
+                        "errors": [i.to_dict() for i in error.issues],
+                    },
+                    indent=2,
+                )
+            )
+        else:
+            print(f"{args.file}: invalid {args.type} ({len(error.issues)} error(s))")
+            for issue in error.issues:
+                print(f"  {issue.pointer or '/'}: {issue.reason}")
+        return EXIT_INVALID
+    print(
+        json.dumps({"valid": True, "type": args.type})
+        if args.json
+        else f"{args.file}: valid {args.type}"
+    )
+    return EXIT_OK
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    directory = Path(args.dir)
+    if args.action == "export":
+        written = schemas.export(directory)
+        print(f"wrote {len(written)} files to {directory}/")
+        return EXIT_OK
+    try:
+        schemas.check(directory)
+    except SchemaDriftError as error:
+        for difference in error.differences:
+            print(difference, end="" if difference.endswith("\n") else "\n")
+        print(f"{error}; run 'ts26927 schemas export' to regenerate", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{directory}/ is up to date ({len(schemas.expected_files())} files)")
+    return EXIT_OK
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    entries = trace.build()
+    if args.json:
+        print(json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False))
+    else:
+        for entry in entries:
+            where = (
+                ", ".join(
+                    f"{i.type_name}{'.' + i.prop if i.prop else ''}" for i in entry.implementations
+                )
+                or "NOT IMPLEMENTED"
+            )
+            print(f"{entry.row.clause:<10} {entry.row.metadata_type:<36} {where}")
+    return EXIT_INVALID if trace.unimplemented_rows() else EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    return EXIT_OK if walkthrough.run(Path(args.schemas)) else EXIT_INVALID
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="ts26927", description="Reference library for 3GPP TR 26.927."
+    )
+    root.add_argument("--version", action="version", version=f"ts26927 {__version__}")
+    sub = root.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="validate a JSON document against a type")
+    p.add_argument("type", nargs="?", metavar="TYPE", help="type name (see --list)")
+    p.add_argument("file", nargs="?", metavar="FILE", help="JSON file, or - for stdin")
+    p.add_argument("--list", action="store_true", help="list the types and exit")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schemas", help="export or check the JSON Schemas")
+    p.add_argument("action", choices=["export", "check"])
+    p.add_argument("--dir", default="schemas", help="schema directory (default: schemas)")
+    p.set_defaults(func=cmd_schemas)
+
+    p = sub.add_parser("trace", help="TR clause 6.6 rows and the properties implementing them")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(func=cmd_trace)
+
+    p = sub.add_parser("demo", help="walk every model, schema and TR row, printing each check")
+    p.add_argument("--schemas", default="schemas", help="schema directory to check")
+    p.set_defaults(func=cmd_demo)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
