@@ -115,9 +115,29 @@ def test_trace_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_demo_walks_everything(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--schemas", str(ROOT / "schemas")]) == 0
+    assert main(["demo", "--schemas", str(ROOT / "schemas"), "--docs", str(ROOT / "docs")]) == 0
     out = capsys.readouterr().out
     assert "FAIL" not in out and "0 failed" in out and "schemas in sync" in out
+    assert "reference docs in sync" in out
+
+
+def test_demo_fails_when_generated_files_are_stale(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    (tmp_path / "docs" / "reference" / "traceability.md").write_text("# edited by hand\n")
+    assert main(["demo", "--schemas", str(ROOT / "schemas"), "--docs", str(tmp_path / "docs")]) == 1
+    assert "FAIL  reference docs in sync" in capsys.readouterr().out
+
+
+def test_docs_check_and_generate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    assert main(["docs", "check", "--dir", str(tmp_path / "docs")]) == 0
+    (tmp_path / "docs" / "reference" / "metadata.md").unlink()
+    assert main(["docs", "check", "--dir", str(tmp_path / "docs")]) == 1
+    assert "missing: reference/metadata.md" in capsys.readouterr().out
+    assert main(["docs", "generate", "--dir", str(tmp_path / "docs")]) == 0
+    assert main(["docs", "check", "--dir", str(tmp_path / "docs")]) == 0
 
 
 def test_console_script_never_prints_a_traceback(tmp_path: Path) -> None:

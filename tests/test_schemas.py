@@ -112,3 +112,20 @@ def test_every_property_with_examples_accepts_them(name: str) -> None:
         )
         for example in node.get("examples", []):
             assert validator.is_valid(example), (where, example)
+
+
+def test_openapi_components_hold_every_type_and_accept_their_examples() -> None:
+    document = json.loads((COMMITTED / schemas.OPENAPI_FILE).read_text())
+    assert document["openapi"] == "3.1.0" and document["info"]["version"]
+    components = document["components"]["schemas"]
+    assert set(TYPES) <= set(components)
+    assert '"#/$defs/' not in json.dumps(document)
+    for name, examples in EXAMPLES.items():
+        validator = Draft202012Validator(
+            {"$ref": f"#/components/schemas/{name}", "components": document["components"]},
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+        for example in examples:
+            validator.validate(example)
+        broken = {**examples[0], "notInTheTr": True}
+        assert not validator.is_valid(broken)

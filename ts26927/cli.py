@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ts26927 import __version__, schemas, trace, validation, walkthrough
+from ts26927 import __version__, docgen, schemas, trace, validation, walkthrough
 from ts26927.errors import DocumentError, InvalidDocumentError, SchemaDriftError, UnknownTypeError
 from ts26927.models.registry import TYPES, get_type
 
@@ -86,6 +86,21 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    directory = Path(args.dir)
+    if args.action == "generate":
+        written = docgen.generate(directory)
+        print(f"wrote {len(written)} reference pages to {directory}/")
+        return EXIT_OK
+    if found := docgen.differences(directory):
+        for difference in found:
+            print(difference, end="" if difference.endswith("\n") else "\n")
+        print("reference pages out of date; run 'ts26927 docs generate'", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"{directory}/ reference pages are up to date")
+    return EXIT_OK
+
+
 def cmd_trace(args: argparse.Namespace) -> int:
     entries = trace.build()
     if args.json:
@@ -103,7 +118,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    return EXIT_OK if walkthrough.run(Path(args.schemas)) else EXIT_INVALID
+    return EXIT_OK if walkthrough.run(Path(args.schemas), Path(args.docs)) else EXIT_INVALID
 
 
 def parser() -> argparse.ArgumentParser:
@@ -125,12 +140,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", default="schemas", help="schema directory (default: schemas)")
     p.set_defaults(func=cmd_schemas)
 
+    p = sub.add_parser("docs", help="generate or check the reference pages of the docs")
+    p.add_argument("action", choices=["generate", "check"])
+    p.add_argument("--dir", default="docs", help="docs directory (default: docs)")
+    p.set_defaults(func=cmd_docs)
+
     p = sub.add_parser("trace", help="TR clause 6.6 rows and the properties implementing them")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("demo", help="walk every model, schema and TR row, printing each check")
     p.add_argument("--schemas", default="schemas", help="schema directory to check")
+    p.add_argument("--docs", default="docs", help="docs directory to check")
     p.set_defaults(func=cmd_demo)
     return root
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ts26927 import schemas, trace, validation
+from ts26927 import docgen, schemas, trace, validation
 from ts26927.errors import Ts26927Error
 from ts26927.models.examples import EXAMPLES
 from ts26927.models.federated.eligibility import DeviceEligibilityInformation, DeviceProfile
@@ -61,6 +61,17 @@ def _schemas(directory: Path) -> Callable[[], str]:
     return run
 
 
+def _docs(directory: Path) -> Callable[[], str]:
+    def run() -> str:
+        if not directory.is_dir():
+            return f"skipped: no {directory}/ here"
+        if found := docgen.differences(directory):
+            raise AssertionError(f"{len(found)} reference page(s) out of date")
+        return f"{len(docgen.expected_files())} reference pages equal the generated ones"
+
+    return run
+
+
 def _invalid_refused() -> str:
     bad = {"modelIdentifier": "", "accuracy": 120, "unknown": True}
     issues = validation.check("AiModelInformation", bad)
@@ -69,24 +80,26 @@ def _invalid_refused() -> str:
     return "bad document refused: " + "; ".join(f"{i.pointer or '/'} {i.reason}" for i in issues)
 
 
-def checks(schema_dir: Path) -> list[Check]:
+def checks(schema_dir: Path, docs_dir: Path) -> list[Check]:
     return [
         *_example_checks(),
         ("eligibility rule (6.6.6.3)", _eligibility),
         ("invalid input", _invalid_refused),
         ("traceability (clause 6.6)", _trace),
         ("schemas in sync", _schemas(schema_dir)),
+        ("reference docs in sync", _docs(docs_dir)),
     ]
 
 
-def run(schema_dir: Path, out: Callable[[str], None] = print) -> bool:
+def run(schema_dir: Path, docs_dir: Path, out: Callable[[str], None] = print) -> bool:
     """Run every check, print one line each; True when all pass."""
     failures = 0
-    for title, check in checks(schema_dir):
+    todo = checks(schema_dir, docs_dir)
+    for title, check in todo:
         try:
             out(f"ok    {title}: {check()}")
         except (AssertionError, Ts26927Error) as error:
             failures += 1
             out(f"FAIL  {title}: {error}")
-    out(f"{len(checks(schema_dir)) - failures} passed, {failures} failed")
+    out(f"{len(todo) - failures} passed, {failures} failed")
     return failures == 0

@@ -1,0 +1,154 @@
+"""Reference pages of the documentation site, generated from the models and the catalogue.
+
+``ts26927 docs generate`` writes ``docs/reference/*.md``; ``ts26927 docs check`` fails when
+the committed pages differ, like the schema drift check. Nothing here is written by hand:
+each table row comes from a schema property and its ``x-tr26927`` annotation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ts26927 import generated, trace
+from ts26927.models.base import RULES_KEY, TR_KEY
+from ts26927.models.registry import TYPES
+from ts26927.schemas import type_schema
+
+REFERENCE_DIR = "reference"
+_OWNED = (f"{REFERENCE_DIR}/*.md",)
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _anchor(name: str) -> str:
+    return name.lower()
+
+
+def type_label(node: dict[str, Any]) -> str:
+    """A short human name for a schema node's type, linking model types."""
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        return f"[{name}](#{_anchor(name)})"
+    if "anyOf" in node:
+        known = [b for b in node["anyOf"] if "$ref" in b]
+        if len(known) == 1 and len(node["anyOf"]) == 2:
+            return f"{type_label(known[0])} (extensible)"
+        return " or ".join(type_label(b) for b in node["anyOf"])
+    kind = node.get("type", "any")
+    if kind == "array":
+        return f"array of {type_label(node['items'])}"
+    if "enum" in node:
+        return " \\| ".join(f"`{v}`" for v in node["enum"])
+    if node.get("format") == "date-time":
+        return "date-time"
+    if node.get("contentEncoding") == "base64":
+        return "bytes (base64)"
+    return str(kind)
+
+
+def _bounds(node: dict[str, Any]) -> str:
+    parts = []
+    for key, label in (
+        ("minimum", "≥"),
+        ("maximum", "≤"),
+        ("minItems", "items ≥"),
+        ("maxItems", "items ≤"),
+        ("minLength", "length ≥"),
+    ):
+        if key in node:
+            parts.append(
+                f"{label} {node[key]:g}" if isinstance(node[key], float) else f"{label} {node[key]}"
+            )
+    return ", ".join(parts)
+
+
+def _type_section(name: str, body: dict[str, Any], level: str) -> list[str]:
+    lines = [f"{level} {name}", ""]
+    if "enum" in body:
+        lines += [body.get("description", ""), "", "| value |", "|---|"]
+        return lines + [f"| `{v}` |" for v in body["enum"]] + [""]
+    lines += [body.get("description", ""), ""]
+    lines += [
+        "| property | type | required | unit | bounds | TR metadata type | description |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    required = set(body.get("required", []))
+    for prop, node in body.get("properties", {}).items():
+        tr = node.get(TR_KEY, {})
+        tr_name = f"{tr['metadataType']} ({tr['clause']})" if "metadataType" in tr else "—"
+        lines.append(
+            f"| `{prop}` | {type_label(node)} | {'yes' if prop in required else 'no'} | "
+            f"{_cell(tr.get('unit', ''))} | {_bounds(node)} | {_cell(tr_name)} | "
+            f"{_cell(node.get('description', ''))} |"
+        )
+    if rules := body.get(RULES_KEY):
+        lines += ["", "Rules across properties:", ""] + [f"- {rule}" for rule in rules]
+    return [*lines, ""]
+
+
+def metadata_page() -> str:
+    """Every registered type and its sub-types, with one row per property."""
+    lines = [
+        "# Metadata types",
+        "",
+        "Generated from the models. Each exported type has a JSON Schema in `schemas/`.",
+        "",
+    ]
+    seen: set[str] = set()
+    for name in TYPES:
+        document = type_schema(name)
+        lines += _type_section(name, document, "##")
+        seen.add(name)
+    lines += ["## Shared sub-types and enumerations", ""]
+    defs: dict[str, Any] = {}
+    for name in TYPES:
+        defs.update(type_schema(name).get("$defs", {}))
+    for sub in sorted(set(defs) - seen):
+        lines += _type_section(sub, defs[sub], "###")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def traceability_page() -> str:
+    """Every clause 6.6 row of the TR and the property that implements it."""
+    lines = [
+        "# Traceability: TR 26.927 clause 6.6",
+        "",
+        "Every metadata type of the TR's clause 6.6 tables and parameter lists, and the "
+        "schema property implementing it (generated; `ts26927 trace --json` prints the same).",
+        "",
+        "| clause | table | TR metadata type | TR example | implemented by |",
+        "|---|---|---|---|---|",
+    ]
+    for entry in trace.build():
+        where = (
+            ", ".join(
+                f"[{i.type_name}](metadata.md#{_anchor(i.type_name)})"
+                + (f" `{i.prop}`" if i.prop else "")
+                for i in entry.implementations
+            )
+            or "**not implemented**"
+        )
+        row = entry.row
+        lines.append(
+            f"| {row.clause} | {_cell(row.table.title)} | {_cell(row.metadata_type)} | "
+            f"{_cell(row.example)} | {where} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def expected_files() -> dict[str, str]:
+    return {
+        f"{REFERENCE_DIR}/metadata.md": metadata_page(),
+        f"{REFERENCE_DIR}/traceability.md": traceability_page(),
+    }
+
+
+def generate(docs_dir: Path) -> list[Path]:
+    return generated.write(docs_dir, expected_files(), _OWNED)
+
+
+def differences(docs_dir: Path) -> list[str]:
+    return generated.differences(docs_dir, expected_files(), _OWNED)
