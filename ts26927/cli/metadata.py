@@ -1,22 +1,16 @@
-"""The ``ts26927`` command. Thin: parsing arguments and printing; the work is elsewhere.
-
-Exit codes: 0 success, 1 the thing checked is wrong (invalid document, stale schemas),
-2 usage errors (unknown type, unreadable file, not JSON).
-"""
+"""Metadata subcommands: validate, schemas, docs, trace, demo."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-from ts26927 import __version__, docgen, schemas, trace, validation, walkthrough
+from ts26927 import docgen, schemas, trace, validation, walkthrough
+from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from ts26927.errors import DocumentError, InvalidDocumentError, SchemaDriftError, UnknownTypeError
 from ts26927.models.registry import TYPES, get_type
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def _read(path: str) -> tuple[bytes, str]:
@@ -121,13 +115,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK if walkthrough.run(Path(args.schemas), Path(args.docs)) else EXIT_INVALID
 
 
-def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
-        prog="ts26927", description="Reference library for 3GPP TR 26.927."
-    )
-    root.add_argument("--version", action="version", version=f"ts26927 {__version__}")
-    sub = root.add_subparsers(dest="command", required=True)
-
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add this module's subcommands to the ``ts26927`` parser."""
     p = sub.add_parser("validate", help="validate a JSON document against a type")
     p.add_argument("type", nargs="?", metavar="TYPE", help="type name (see --list)")
     p.add_argument("file", nargs="?", metavar="FILE", help="JSON file, or - for stdin")
@@ -153,13 +142,3 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--schemas", default="schemas", help="schema directory to check")
     p.add_argument("--docs", default="docs", help="docs directory to check")
     p.set_defaults(func=cmd_demo)
-    return root
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    return int(args.func(args))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

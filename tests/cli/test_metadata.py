@@ -13,7 +13,7 @@ from ts26927.cli import main
 from ts26927.models.examples import EXAMPLES
 from ts26927.models.registry import TYPES
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parent.parent.parent
 
 
 def _write(tmp_path: Path, content: str | bytes, name: str = "doc.json") -> str:

@@ -1,0 +1,34 @@
+"""The ``ts26927`` command. Thin: parsing arguments and printing; the work is elsewhere.
+
+Each module listed in ``COMMANDS`` adds its subcommands through ``register(subparsers)``;
+each subcommand sets ``func(args) -> exit code``.
+
+Exit codes: 0 success, 1 the thing checked is wrong (invalid document, stale schemas),
+2 usage errors (unknown type, unreadable file, not JSON).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from ts26927 import __version__
+from ts26927.cli import metadata
+
+COMMANDS = (metadata,)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="ts26927", description="Reference library for 3GPP TR 26.927."
+    )
+    root.add_argument("--version", action="version", version=f"ts26927 {__version__}")
+    sub = root.add_subparsers(dest="command", required=True)
+    for module in COMMANDS:
+        module.register(sub)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.func(args))

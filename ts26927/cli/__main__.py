@@ -1,0 +1,5 @@
+import sys
+
+from ts26927.cli import main
+
+sys.exit(main())
