@@ -60,7 +60,43 @@ def _parameter(doc: dict) -> dict:
     return {**doc, "tensorElementDataType": dtype, "tensorShape": shape, "data": data}
 
 
+def _manifest_entry(doc: dict) -> dict:
+    variants = _dedupe(doc["variants"], "variantIdentifier")
+    ids = [v["variantIdentifier"] for v in variants]
+    variants = [
+        v if v.get("updateOf") in (None, *ids) else {**v, "updateOf": ids[0]} for v in variants
+    ]
+    return {**doc, "variants": variants}
+
+
+def _manifest(doc: dict) -> dict:
+    seen, models = set(), []
+    for entry in doc["models"]:
+        key = entry["aiModelInformation"]["modelIdentifier"]
+        if key not in seen:
+            seen.add(key)
+            models.append(entry)
+    return {**doc, "models": models}
+
+
+def _candidates(doc: dict) -> dict:
+    candidates = _dedupe(doc["candidates"], "candidateId")
+    ids = [c["candidateId"] for c in candidates]
+    doc = {**doc, "candidates": candidates}
+    if doc.get("preferredCandidate") not in (None, *ids):
+        doc["preferredCandidate"] = ids[0]
+    return doc
+
+
+def _negotiation(doc: dict) -> dict:
+    return {**doc, "selectedSplitPoint": doc["splitPoints"][0]["splitPointIdentifier"]}
+
+
 FIXUPS: dict[str, Callable[[dict], dict]] = {
+    "ManifestEntry": _manifest_entry,
+    "ModelManifest": _manifest,
+    "AiModelInformationResponse": _candidates,
+    "SplitNegotiation": _negotiation,
     "SplitModelInformation": _split_model,
     "IntermediateDataInformation": lambda d: {**d, "tensors": _dedupe(d["tensors"], "name")},
     "ModelEvaluationInformation": _evaluation,
@@ -84,6 +120,17 @@ class SchemaStrategies:
             name = schema["$ref"].removeprefix("#/$defs/")
             fix = FIXUPS.get(name, lambda d: d)
             return st.deferred(lambda: self.node(self.defs[name])).map(fix)
+        if "oneOf" in schema and schema.get("type") == "object":
+            rest = {k: v for k, v in schema.items() if k != "oneOf"}
+            return st.one_of(
+                [
+                    self.node(self._only(rest, schema["oneOf"], i))
+                    for i in range(len(schema["oneOf"]))
+                ]
+            )
+        if "if" in schema and schema.get("type") == "object":
+            rest = {k: v for k, v in schema.items() if k not in ("if", "then", "else")}
+            return self.node(rest).flatmap(lambda doc: self._conditional(schema, doc))
         if "anyOf" in schema:
             rest = {k: v for k, v in schema.items() if k != "anyOf"}
             branches = [
@@ -104,6 +151,25 @@ class SchemaStrategies:
             "boolean": lambda s: st.booleans(),
         }[kind]
         return maker(schema)
+
+    @staticmethod
+    def _only(rest: dict, branches: list[dict], chosen: int) -> dict:
+        """``rest`` with branch ``chosen``'s required properties and none of the others'."""
+        banned = {p for i, b in enumerate(branches) if i != chosen for p in b["required"]}
+        properties = {k: v for k, v in rest.get("properties", {}).items() if k not in banned}
+        required = set(rest.get("required", [])) | set(branches[chosen]["required"])
+        return {**rest, "properties": properties, "required": sorted(required)}
+
+    def _conditional(self, schema: dict, doc: dict) -> st.SearchStrategy[Json]:
+        # Only the shape we export: if {properties: {P: {const: V}}} then/else (not) required Q.
+        [(prop, test)] = schema["if"]["properties"].items()
+        [wanted] = schema["then"]["required"]
+        if doc.get(prop) == test["const"]:
+            if wanted in doc:
+                return st.just(doc)
+            value = self.node(schema["properties"][wanted])
+            return value.map(lambda v: {**doc, wanted: v})
+        return st.just({k: v for k, v in doc.items() if k != wanted})
 
     @staticmethod
     def _merge_required(rest: dict, branch: dict) -> dict:
@@ -127,7 +193,8 @@ class SchemaStrategies:
             return _date_times
         if "pattern" in schema:
             strategy = st.from_regex(schema["pattern"], fullmatch=True, alphabet=_TEXT)
-            return strategy.filter(lambda s: low <= len(s) <= high)
+            longest = schema.get("maxLength", 10**6)
+            return strategy.filter(lambda s: low <= len(s) <= longest)
         return st.text(_TEXT, min_size=low, max_size=min(high, low + 20))
 
     @staticmethod

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from tests.strategies import documents, json_values
 from ts26927.models.base import RULE_ERROR_PREFIX, RULES_KEY
-from ts26927.models.examples import EXAMPLES
+from ts26927.models.examples import examples_of
 from ts26927.models.registry import TYPES
 from ts26927.schemas import type_schema
 from ts26927.validation import schema_validator
@@ -109,7 +109,7 @@ def test_mutated_documents_never_disagree(name: str, data: st.DataObject) -> Non
 
 def _top_level_mutations(name: str) -> list[tuple[str, dict]]:
     schema = type_schema(name)
-    example = EXAMPLES[name][0]
+    example = examples_of(TYPES[name])[0]
     cases: list[tuple[str, dict]] = [("unknown property", {**example, "notInTheTr": 1})]
     for prop in schema.get("required", []):
         cases.append((f"missing {prop}", {k: v for k, v in example.items() if k != prop}))

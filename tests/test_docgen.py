@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from ts26927 import docgen
+from ts26927.flows import FLOWS
 from ts26927.models.catalogue import ROWS
-from ts26927.models.registry import TYPES
+from ts26927.models.registry import MESSAGE_TYPES, METADATA_TYPES
 
 ROOT = Path(__file__).parent.parent
 
@@ -20,8 +21,8 @@ def test_committed_reference_pages_equal_the_generated_ones() -> None:
 
 def test_metadata_page_has_every_type_and_every_tr_row() -> None:
     page = docgen.metadata_page()
-    for name in TYPES:
-        assert f"\n## {name}\n" in page
+    for cls in METADATA_TYPES:
+        assert f"\n## {cls.__name__}\n" in page
     for row in ROWS:
         if row.metadata_type != "Control information":
             assert f"| {row.metadata_type} ({row.clause}) |" in page, row
@@ -29,10 +30,28 @@ def test_metadata_page_has_every_type_and_every_tr_row() -> None:
     assert "- When splitPointInformation is present, its length equals splitPoints." in page
 
 
-def test_traceability_page_has_one_line_per_row() -> None:
+def test_messages_page_has_every_message() -> None:
+    page = docgen.messages_page()
+    for cls in MESSAGE_TYPES:
+        assert f"\n## {cls.__name__}\n" in page
+
+
+def test_workflows_page_has_every_step_and_a_diagram_per_flow() -> None:
+    page = docgen.workflows_page()
+    assert page.count("```mermaid") == len(FLOWS)
+    for flow in FLOWS.values():
+        assert f"\n## {flow.id}\n" in page
+        for note in flow.notes:
+            assert note in page
+    assert "| 2a | UE Application | Network Application | AI split inference request | " in page
+
+
+def test_traceability_page_has_one_line_per_row_and_step() -> None:
     page = docgen.traceability_page()
     assert page.count("\n| 6.6") == len(ROWS)
     assert "not implemented" not in page
+    steps = sum(len(flow.steps) for flow in FLOWS.values())
+    assert page.count("`ts26927.flows.FLOWS[") == steps
 
 
 def test_type_labels() -> None:

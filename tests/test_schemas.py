@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from ts26927 import SCHEMA_VERSION, schemas, trace
 from ts26927.errors import SchemaDriftError
 from ts26927.models.base import TR_KEY
-from ts26927.models.examples import EXAMPLES
+from ts26927.models.examples import examples_of
 from ts26927.models.registry import TYPES
 
 COMMITTED = Path(__file__).parent.parent / "schemas"
@@ -56,7 +56,7 @@ def test_each_schema_is_draft_2020_12_with_versioned_id_and_clause(name: str) ->
     if TYPES[name].tr_clause:
         assert f"clause {TYPES[name].tr_clause}" in document["description"]
     assert document["additionalProperties"] is False
-    assert document["examples"] == EXAMPLES[name]
+    assert document["examples"] == examples_of(TYPES[name])
     assert '"type": "null"' not in json.dumps(document)
 
 
@@ -120,7 +120,8 @@ def test_openapi_components_hold_every_type_and_accept_their_examples() -> None:
     components = document["components"]["schemas"]
     assert set(TYPES) <= set(components)
     assert '"#/$defs/' not in json.dumps(document)
-    for name, examples in EXAMPLES.items():
+    for name, cls in TYPES.items():
+        examples = examples_of(cls)
         validator = Draft202012Validator(
             {"$ref": f"#/components/schemas/{name}", "components": document["components"]},
             format_checker=Draft202012Validator.FORMAT_CHECKER,

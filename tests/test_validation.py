@@ -5,6 +5,7 @@ import pytest
 from ts26927 import validation
 from ts26927.errors import DocumentError, InvalidDocumentError, UnknownTypeError
 from ts26927.models import AiModelInformation
+from ts26927.models.wire_errors import pointer
 
 
 def test_parse_returns_the_model() -> None:
@@ -54,7 +55,7 @@ def test_unknown_type() -> None:
 
 
 def test_pointer_escapes_rfc6901() -> None:
-    assert validation.pointer(["a/b", "c~d", 0]) == "/a~1b/c~0d/0"
+    assert pointer(["a/b", "c~d", 0]) == "/a~1b/c~0d/0"
 
 
 @pytest.mark.parametrize(

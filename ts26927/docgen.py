@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from ts26927 import generated, trace
-from ts26927.models.base import RULES_KEY, TR_KEY
-from ts26927.models.registry import TYPES
+from ts26927.flows import FLOWS
+from ts26927.flows.mermaid import sequence_diagram
+from ts26927.models.base import RULES_KEY, TR_KEY, TsModel
+from ts26927.models.registry import MESSAGE_TYPES, METADATA_TYPES
 from ts26927.schemas import type_schema
 
 REFERENCE_DIR = "reference"
@@ -89,25 +91,80 @@ def _type_section(name: str, body: dict[str, Any], level: str) -> list[str]:
     return [*lines, ""]
 
 
-def metadata_page() -> str:
-    """Every registered type and its sub-types, with one row per property."""
-    lines = [
-        "# Metadata types",
-        "",
-        "Generated from the models. Each exported type has a JSON Schema in `schemas/`.",
-        "",
-    ]
-    seen: set[str] = set()
-    for name in TYPES:
+def _types_page(title: str, intro: str, types: tuple[type[TsModel], ...]) -> str:
+    lines = [f"# {title}", "", intro, ""]
+    names = [cls.__name__ for cls in types]
+    defs: dict[str, Any] = {}
+    for name in names:
         document = type_schema(name)
         lines += _type_section(name, document, "##")
-        seen.add(name)
-    lines += ["## Shared sub-types and enumerations", ""]
-    defs: dict[str, Any] = {}
-    for name in TYPES:
-        defs.update(type_schema(name).get("$defs", {}))
-    for sub in sorted(set(defs) - seen):
-        lines += _type_section(sub, defs[sub], "###")
+        defs.update(document.get("$defs", {}))
+    shared = sorted(set(defs) - set(names))
+    if shared:
+        lines += ["## Sub-types and enumerations", ""]
+        for sub in shared:
+            lines += _type_section(sub, defs[sub], "###")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def metadata_page() -> str:
+    """Every clause 6.6 type and its sub-types, with one row per property."""
+    return _types_page(
+        "Metadata types",
+        "Generated from the models. Each type has a JSON Schema in `schemas/`.",
+        METADATA_TYPES,
+    )
+
+
+def messages_page() -> str:
+    """Every call-flow message type."""
+    return _types_page(
+        "Call-flow messages",
+        "Generated from the models. The workflow pages say which step carries which message.",
+        MESSAGE_TYPES,
+    )
+
+
+def workflows_page() -> str:
+    """Every workflow: its readings of the TR, its step table and its sequence diagram."""
+    lines = [
+        "# Workflows",
+        "",
+        "Generated from the step tables in `ts26927/flows/`; the diagrams are drawn from "
+        "the same tables.",
+        "",
+    ]
+    for flow in FLOWS.values():
+        lines += [
+            f"## {flow.id}",
+            "",
+            f"*{flow.title}* — TR 26.927 clause {flow.clause}, {flow.figure}.",
+            "",
+        ]
+        lines += [f"- {note}" for note in flow.notes]
+        lines += [
+            "",
+            "| step | from | to | action | message | optional | repeats | branch |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for step in flow.steps:
+            message = (
+                "—"
+                if step.message is None
+                else (
+                    f"[{step.message.__name__}](messages.md#{_anchor(step.message.__name__)})"
+                    if step.message in MESSAGE_TYPES
+                    else f"[{step.message.__name__}](metadata.md#{_anchor(step.message.__name__)})"
+                )
+            )
+            branch = "; ".join(" / ".join(p) for p in flow.branches(step.id) if p)
+            lines.append(
+                f"| {step.id} | {step.sender.name} | {step.receiver.name} | "
+                f"{_cell(step.action)} | {message} | "
+                f"{'yes' if flow.is_optional(step.id) else 'no'} | "
+                f"{'yes' if flow.repeats(step.id) else 'no'} | {_cell(branch)} |"
+            )
+        lines += ["", "```mermaid", sequence_diagram(flow).rstrip(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -136,12 +193,28 @@ def traceability_page() -> str:
             f"| {row.clause} | {_cell(row.table.title)} | {_cell(row.metadata_type)} | "
             f"{_cell(row.example)} | {where} |"
         )
+    lines += [
+        "",
+        "## Workflow steps",
+        "",
+        "| clause | figure | flow | step | message | implemented by |",
+        "|---|---|---|---|---|---|",
+    ]
+    for step in trace.workflow_steps():
+        message = step["message"] or "—"
+        lines.append(
+            f"| {step['clause']} | {step['figure']} | "
+            f"[{step['flow']}](workflows.md#{step['flow']}) | {step['step']} | "
+            f"{message} | `{_cell(step['implementedBy'])}` |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def expected_files() -> dict[str, str]:
     return {
         f"{REFERENCE_DIR}/metadata.md": metadata_page(),
+        f"{REFERENCE_DIR}/messages.md": messages_page(),
+        f"{REFERENCE_DIR}/workflows.md": workflows_page(),
         f"{REFERENCE_DIR}/traceability.md": traceability_page(),
     }
 

@@ -19,8 +19,8 @@ from pydantic_core import core_schema
 from ts26927 import SCHEMA_VERSION, __version__, generated
 from ts26927.errors import SchemaDriftError
 from ts26927.models.base import TR_KEY, TsModel
-from ts26927.models.examples import EXAMPLES
-from ts26927.models.registry import TYPES
+from ts26927.models.examples import examples_of
+from ts26927.models.registry import TYPES, group_of
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID_PREFIX = f"urn:ts26927:schema:{SCHEMA_VERSION}:"
@@ -67,8 +67,7 @@ def type_schema(name: str) -> dict[str, Any]:
     }
     body.pop("title", None)
     body.pop("description", None)
-    examples = EXAMPLES.get(name)
-    return {**head, **body, **({"examples": examples} if examples else {})}
+    return {**head, **body, "examples": examples_of(cls)}
 
 
 OPENAPI_FILE = "ts26927-metadata.openapi.json"
@@ -87,8 +86,8 @@ def openapi_document() -> dict[str, Any]:
         schema_generator=_WireSchema,
     )
     components = defs["$defs"]
-    for name, examples in EXAMPLES.items():
-        components[name]["examples"] = examples
+    for name, cls in TYPES.items():
+        components[name]["examples"] = examples_of(cls)
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": DIALECT,
@@ -120,6 +119,7 @@ def index_document() -> dict[str, Any]:
                 "name": name,
                 "$id": schema_id(name),
                 "file": f"{name}.schema.json",
+                "group": group_of(name),
                 "clause": cls.tr_clause,
                 "example": f"{EXAMPLES_DIR}/{name}.json",
             }
@@ -138,7 +138,7 @@ def expected_files() -> dict[str, str]:
     files[INDEX_FILE] = _dump(index_document())
     files[OPENAPI_FILE] = _dump(openapi_document())
     for name in TYPES:
-        files[f"{EXAMPLES_DIR}/{name}.json"] = _dump(EXAMPLES[name][0])
+        files[f"{EXAMPLES_DIR}/{name}.json"] = _dump(examples_of(TYPES[name])[0])
     return files
 
 

@@ -105,3 +105,30 @@ def dangling_fields() -> list[tuple[tuple[str, str], Implementation]]:
     """Fields that claim a TR row the catalogue does not have (must be empty)."""
     known = {row.key for row in ROWS}
     return [(key, impl) for key, impl in _field_rows() if key not in known]
+
+
+def workflow_steps() -> list[dict[str, Any]]:
+    """Every numbered step of every workflow, with the objects implementing it."""
+    from ts26927.flows import FLOWS  # the flows layer sits above models
+
+    return [
+        {
+            "flow": flow.id,
+            "clause": flow.clause,
+            "figure": flow.figure,
+            "step": step.id,
+            "sender": step.sender.name,
+            "receiver": step.receiver.name,
+            "action": step.action,
+            "optional": flow.is_optional(step.id),
+            "repeats": flow.repeats(step.id),
+            "branches": [" / ".join(path) for path in flow.branches(step.id) if path],
+            "implementedBy": f"ts26927.flows.FLOWS[{flow.id!r}].step({step.id!r})",
+            "message": None if step.message is None else step.message.__name__,
+            "messageSchema": None
+            if step.message is None
+            else f"schemas/{step.message.__name__}.schema.json",
+        }
+        for flow in FLOWS.values()
+        for step in flow.steps
+    ]

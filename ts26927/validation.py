@@ -15,8 +15,10 @@ from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
 from ts26927.errors import DocumentError, InvalidDocumentError, Issue
+from ts26927.models import wire_errors
 from ts26927.models.base import TsModel
 from ts26927.models.registry import get_type
+from ts26927.models.wire_errors import pointer
 from ts26927.schemas import type_schema
 
 #: Largest document accepted, in bytes (a guard against hostile input).
@@ -31,11 +33,6 @@ def schema_validator(type_name: str) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def pointer(path: Any) -> str:
-    """RFC 6901 JSON pointer of a path of keys and indexes."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
-
-
 def _schema_issues(type_name: str, data: Any) -> list[Issue]:
     issues = []
     for error in schema_validator(type_name).iter_errors(data):
@@ -48,28 +45,6 @@ def _schema_issues(type_name: str, data: Any) -> list[Issue]:
     return sorted(issues, key=lambda i: (i.pointer, i.reason))
 
 
-def _instance_path(data: Any, loc: tuple[int | str, ...]) -> list[int | str]:
-    # Pydantic locations include union-branch tags ("str-enum[X]"); keep only the steps
-    # that exist in the document, so the pointer names a place the user can find.
-    path: list[int | str] = []
-    node = data
-    for step in loc:
-        in_object = isinstance(node, dict) and step in node
-        in_array = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
-        if in_object or in_array:
-            node = node[step]
-            path.append(step)
-    return path
-
-
-def model_issues(data: Any, error: ValidationError) -> list[Issue]:
-    """Issues with JSON pointers from a pydantic validation error on ``data``."""
-    return [
-        Issue(pointer(_instance_path(data, tuple(e["loc"]))), e["msg"])
-        for e in error.errors(include_url=False)
-    ]
-
-
 def parse(type_name: str, data: Any) -> TsModel:
     """Validate decoded JSON ``data`` as ``type_name``; return the model or raise
     :class:`InvalidDocumentError` with every issue found."""
@@ -79,7 +54,7 @@ def parse(type_name: str, data: Any) -> TsModel:
     try:
         return cls.from_wire(data)
     except ValidationError as error:
-        raise InvalidDocumentError(type_name, model_issues(data, error)) from None
+        raise InvalidDocumentError(type_name, wire_errors.issues(data, error)) from None
 
 
 def check(type_name: str, data: Any) -> list[Issue]:

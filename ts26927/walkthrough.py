@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ts26927 import docgen, schemas, trace, validation
 from ts26927.errors import Ts26927Error
-from ts26927.models.examples import EXAMPLES
+from ts26927.models.examples import EXAMPLES, examples_of
 from ts26927.models.federated.eligibility import DeviceEligibilityInformation, DeviceProfile
 from ts26927.models.registry import TYPES
 
@@ -19,8 +19,8 @@ Check = tuple[str, Callable[[], str]]
 
 
 def _example_checks() -> Iterator[Check]:
-    for name, examples in EXAMPLES.items():
-        for index, example in enumerate(examples):
+    for name, cls in TYPES.items():
+        for index, example in enumerate(examples_of(cls)):
 
             def run(name: str = name, example: dict = example) -> str:
                 model = validation.parse(name, example)

@@ -108,8 +108,13 @@ def test_schemas_check_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 def test_trace_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["trace", "--json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    document = json.loads(capsys.readouterr().out)
+    rows = document["metadata"]
     assert len(rows) == 50 and all(r["implementedBy"] for r in rows)
+    steps = {(s["flow"], s["step"]): s for s in document["workflows"]}
+    assert steps[("split-inference", "2a")]["message"] == "AiSplitInferenceRequest"
+    assert steps[("split-inference", "2a")]["branches"] == ["Alternative 1: network decides"]
+    assert steps[("federated-learning", "4")]["optional"] is True
     assert main(["trace"]) == 0
     assert "NOT IMPLEMENTED" not in capsys.readouterr().out
 

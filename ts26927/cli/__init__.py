@@ -13,9 +13,9 @@ import argparse
 from collections.abc import Sequence
 
 from ts26927 import __version__
-from ts26927.cli import metadata
+from ts26927.cli import flows, metadata
 
-COMMANDS = (metadata,)
+COMMANDS = (metadata, flows)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -98,7 +98,11 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def cmd_trace(args: argparse.Namespace) -> int:
     entries = trace.build()
     if args.json:
-        print(json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False))
+        document = {
+            "metadata": [e.to_dict() for e in entries],
+            "workflows": trace.workflow_steps(),
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for entry in entries:
             where = (
@@ -108,6 +112,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
                 or "NOT IMPLEMENTED"
             )
             print(f"{entry.row.clause:<10} {entry.row.metadata_type:<36} {where}")
+        for step in trace.workflow_steps():
+            print(
+                f"{step['clause']:<10} {step['flow'] + ' step ' + step['step']:<36} "
+                f"{step['message'] or '(action)'}"
+            )
     return EXIT_INVALID if trace.unimplemented_rows() else EXIT_OK
 
 
@@ -134,7 +143,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dir", default="docs", help="docs directory (default: docs)")
     p.set_defaults(func=cmd_docs)
 
-    p = sub.add_parser("trace", help="TR clause 6.6 rows and the properties implementing them")
+    p = sub.add_parser(
+        "trace", help="TR clause 6.6 rows and workflow steps, and what implements each"
+    )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=cmd_trace)
 

@@ -97,6 +97,9 @@ class TsModel(BaseModel):
     #: ``x-tr26927-rules`` and enforced by the model (errors of type ``rule_*``).
     cross_field_rules: ClassVar[tuple[str, ...]] = ()
 
+    #: Complete wire examples; when empty, one is assembled from the fields' examples.
+    wire_examples: ClassVar[tuple[dict[str, Any], ...]] = ()
+
     @classmethod
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -135,3 +138,22 @@ class TsModel(BaseModel):
 
     def to_json(self, *, indent: int | None = None) -> str:
         return self.model_dump_json(by_alias=True, exclude_none=True, indent=indent)
+
+
+def with_schema(extra: dict[str, Any]) -> ConfigDict:
+    """The base config plus keywords merged into the type's JSON Schema.
+
+    Used to state in the schema the rules across properties that JSON Schema can express
+    (``oneOf``/``anyOf`` of ``required``, ``if``/``then``), so schema and model agree.
+    """
+    return ConfigDict(**TsModel.model_config, json_schema_extra=extra)
+
+
+def exactly_one_of(*properties: str) -> dict[str, Any]:
+    """JSON Schema: exactly one of ``properties`` is present."""
+    return {"oneOf": [{"required": [p]} for p in properties]}
+
+
+def at_least_one_of(*properties: str) -> dict[str, Any]:
+    """JSON Schema: at least one of ``properties`` is present."""
+    return {"anyOf": [{"required": [p]} for p in properties]}

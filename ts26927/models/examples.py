@@ -7,7 +7,10 @@ Each value the TR prints as an example appears here in its typed wire form ("40M
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ts26927.models.base import TsModel
 
 _PARAMS = {
     "name": "fc1.weight",
@@ -184,3 +187,19 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
         {"reasons": ["DEVICE_FAILURE", "NETWORK_DISRUPTION"], "reportingDeadline": 900}
     ],
 }
+
+
+def examples_of(cls: type[TsModel]) -> list[dict[str, Any]]:
+    """Complete wire examples of ``cls``: listed above, declared on the class, or assembled
+    from the first example of each of its fields."""
+    if cls.__name__ in EXAMPLES:
+        return EXAMPLES[cls.__name__]
+    if cls.wire_examples:
+        return list(cls.wire_examples)
+    return [
+        {
+            info.alias or name: info.examples[0]
+            for name, info in cls.model_fields.items()
+            if info.examples
+        }
+    ]

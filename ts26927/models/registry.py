@@ -22,30 +22,82 @@ from ts26927.models.federated.failure_reporting import (
 from ts26927.models.federated.model_update import ModelUpdateInformation
 from ts26927.models.federated.synchronization import SynchronizationInformation
 from ts26927.models.intermediate_data import IntermediateDataInformation
+from ts26927.models.messages import adaptive, common, federated, operation, split
 from ts26927.models.model_information import AiModelInformation
 from ts26927.models.service_requirement import ServiceRequirementInformation
 from ts26927.models.split_model import SplitModelInformation, SplitPointInformation
 
-TYPES: dict[str, type[TsModel]] = {
-    cls.__name__: cls
-    for cls in (
-        AiModelInformation,
-        SplitModelInformation,
-        SplitPointInformation,
-        IntermediateDataInformation,
-        ServiceRequirementInformation,
-        EndpointCapabilityInformation,
-        ControlInformation,
-        SynchronizationInformation,
-        DeviceEligibilityInformation,
-        DeviceProfile,
-        EligibilityDecision,
-        ModelEvaluationInformation,
-        ModelUpdateInformation,
-        FailureReportingInformation,
-        FailureReportingCriteria,
-    )
-}
+#: The clause 6.6 metadata types.
+METADATA_TYPES: tuple[type[TsModel], ...] = (
+    AiModelInformation,
+    SplitModelInformation,
+    SplitPointInformation,
+    IntermediateDataInformation,
+    ServiceRequirementInformation,
+    EndpointCapabilityInformation,
+    ControlInformation,
+    SynchronizationInformation,
+    DeviceEligibilityInformation,
+    DeviceProfile,
+    EligibilityDecision,
+    ModelEvaluationInformation,
+    ModelUpdateInformation,
+    FailureReportingInformation,
+    FailureReportingCriteria,
+)
+
+#: The messages of the call flows (clauses 5.2.2-5.3.6).
+MESSAGE_TYPES: tuple[type[TsModel], ...] = (
+    common.AiServiceTrigger,
+    common.ModelSelection,
+    common.ModelIdentification,
+    common.DeliverySessionSetup,
+    common.ModelDataDelivery,
+    common.ModelHandover,
+    common.MediaData,
+    common.InferenceOutput,
+    adaptive.ModelManifest,
+    adaptive.AdaptiveModelRequest,
+    adaptive.PrecisionUpdateRequest,
+    split.SessionEstablishment,
+    split.AiSplitInferenceRequest,
+    split.AiSplitInferenceResponse,
+    split.AiModelInformationRequest,
+    split.AiModelInformationResponse,
+    split.AiSplitInferenceSelectionRequest,
+    split.AiSplitInferenceSelectionResponse,
+    split.AiInferenceResourceAllocationRequest,
+    split.AiInferenceResourceAllocationResponse,
+    split.IntermediateDataSessionSetup,
+    split.IntermediateDataDelivery,
+    federated.EvaluationRequest,
+    federated.TrainingRequest,
+    federated.TrainingData,
+    federated.EvaluationReport,
+    federated.TrainingReport,
+    federated.RoundOutcome,
+    operation.ServiceProvisioning,
+    operation.ServiceAccessInformation,
+    operation.CapabilityDiscovery,
+    operation.SplitInferenceRequest,
+    operation.SplitNegotiation,
+    operation.SplitAcknowledgement,
+    operation.DeliveryRequest,
+    operation.PipelineSetup,
+    operation.InferenceStart,
+    operation.SplitPointUpdate,
+    operation.StatusReport,
+    operation.SessionUpdate,
+    operation.ModelIngest,
+    operation.ServiceAnnouncement,
+)
+
+TYPES: dict[str, type[TsModel]] = {cls.__name__: cls for cls in METADATA_TYPES + MESSAGE_TYPES}
+
+
+def group_of(name: str) -> str:
+    """'metadata' or 'message'."""
+    return "metadata" if TYPES[name] in METADATA_TYPES else "message"
 
 
 def get_type(name: str) -> type[TsModel]:

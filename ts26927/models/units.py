@@ -187,3 +187,8 @@ class _Base64:
 
 #: Raw bytes, base64 on the wire.
 Base64Bytes = Annotated[bytes, _Base64()]
+
+#: An absolute URI (scheme ":" and no spaces), e.g. a 3GPP URI or an HTTPS link.
+Uri = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$", max_length=2048)]
+#: A SHA-256 digest as 64 lower-case hexadecimal digits.
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
-from pydantic import ConfigDict, model_validator
+from pydantic import model_validator
 
 from ts26927.models import catalogue as tr
-from ts26927.models.base import TsModel, rule_violation, tr_field
+from ts26927.models.base import TsModel, at_least_one_of, rule_violation, tr_field, with_schema
 from ts26927.models.catalogue import TrRow
 from ts26927.models.federated.eligibility import DeviceEligibilityInformation
 from ts26927.models.federated.evaluation import ModelEvaluationInformation
@@ -38,10 +38,7 @@ class ControlInformation(TsModel):
 
     tr_clause = "6.6.6.1"
     tr_row: ClassVar[TrRow | None] = tr.row(_row, "Control information")
-    model_config = ConfigDict(
-        **TsModel.model_config,
-        json_schema_extra={"anyOf": [{"required": [name]} for name in _BODIES]},
-    )
+    model_config = with_schema(at_least_one_of(*_BODIES))
 
     group_id: Identifier | None = tr_field(
         None,
