@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ts26927 import docgen, schemas, trace, validation
-from ts26927.errors import Ts26927Error
+from ts26927.errors import ProtocolError, Ts26927Error
+from ts26927.flows import FLOWS, FlowSession
+from ts26927.flows.walks import covering_walks, message_for
 from ts26927.models.examples import EXAMPLES, examples_of
 from ts26927.models.federated.eligibility import DeviceEligibilityInformation, DeviceProfile
 from ts26927.models.registry import TYPES
@@ -72,6 +74,32 @@ def _docs(directory: Path) -> Callable[[], str]:
     return run
 
 
+def _workflows() -> str:
+    steps = walks = 0
+    for flow in FLOWS.values():
+        for walk in covering_walks(flow):
+            session = FlowSession(flow)
+            for step_id in walk:
+                step = flow.step(step_id)
+                session.accept(step_id, None if step is None else message_for(step))
+            if not session.can_end:
+                raise AssertionError(f"{flow.id}: walk {walk} does not end")
+            steps += len(walk)
+            walks += 1
+        session = FlowSession(flow)
+        late = flow.steps[-1].id
+        try:
+            session.accept(late)
+        except ProtocolError:
+            pass
+        else:
+            raise AssertionError(f"{flow.id}: step {late} accepted first")
+    return (
+        f"{len(FLOWS)} flows: {walks} walks covering every step ({steps} steps) accepted, "
+        "a late step refused in each"
+    )
+
+
 def _invalid_refused() -> str:
     bad = {"modelIdentifier": "", "accuracy": 120, "unknown": True}
     issues = validation.check("AiModelInformation", bad)
@@ -85,6 +113,7 @@ def checks(schema_dir: Path, docs_dir: Path) -> list[Check]:
         *_example_checks(),
         ("eligibility rule (6.6.6.3)", _eligibility),
         ("invalid input", _invalid_refused),
+        ("workflows (clauses 5.2-5.3)", _workflows),
         ("traceability (clause 6.6)", _trace),
         ("schemas in sync", _schemas(schema_dir)),
         ("reference docs in sync", _docs(docs_dir)),

@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from tests.flows.walks import entry, message_for
 from ts26927.errors import (
     InvalidMessageError,
     ProtocolError,
@@ -15,6 +14,7 @@ from ts26927.errors import (
     WrongPartyError,
 )
 from ts26927.flows import FLOWS, FlowSession, session
+from ts26927.flows.walks import entry, message_for
 from ts26927.models.messages.split import AiSplitInferenceRequest, SessionEstablishment
 
 

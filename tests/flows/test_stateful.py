@@ -11,11 +11,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from tests.flows.walks import message_for
 from tests.strategies import documents
 from ts26927.errors import InvalidMessageError, StepOutOfOrderError, UnknownStepError
 from ts26927.flows import FLOWS, FlowSession
 from ts26927.flows.table import Flow
+from ts26927.flows.walks import message_for
 from ts26927.schemas import type_schema
 
 

@@ -41,7 +41,7 @@ def test_every_step_message_is_a_registered_wire_type() -> None:
 
 
 def test_every_flow_has_reachable_positions_and_no_dead_ends() -> None:
-    from tests.flows.walks import covering_walks
+    from ts26927.flows.walks import covering_walks
 
     for flow in FLOWS.values():
         assert covering_walks(flow), flow.id

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.flows.walks import message_for
 from ts26927.cli import main
 from ts26927.flows import FLOWS
 from ts26927.flows.trace_check import check_trace
+from ts26927.flows.walks import message_for
 
 GOLDEN = sorted((Path(__file__).parent / "golden").glob("*.json"))
 

@@ -1,4 +1,5 @@
-"""Walks through a flow's automaton, for tests: shortest paths, covering walks, messages."""
+"""Walks through a flow's automaton: shortest paths, walks covering every step occurrence,
+and example messages — for golden traces, coverage checks and the demo."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ def message_for(step: Step) -> dict[str, Any] | None:
 
 
 def entry(flow: Flow, step_id: str) -> dict[str, Any]:
+    """One trace entry for ``step_id`` with its parties and an example message."""
     step = flow.step(step_id)
-    assert step is not None
+    if step is None:
+        raise KeyError(step_id)
     return {
         "step": step.id,
         "sender": step.sender.key,
@@ -64,10 +67,12 @@ def shortest_end(flow: Flow, state: State) -> list[str] | None:
 
 
 def replay(flow: Flow, steps: list[str]) -> State:
+    """The state after ``steps``; ValueError if they are not a legal prefix."""
     state: State = None
     for step in steps:
         state = flow.automaton.next_positions(state, step)
-        assert state, f"{flow.id}: {step} not allowed in the replay of {steps}"
+        if not state:
+            raise ValueError(f"{flow.id}: step {step} not allowed in {steps}")
     return state
 
 
@@ -79,9 +84,11 @@ def covering_walks(flow: Flow) -> list[list[str]]:
         if position in covered:
             continue
         head = shortest_to(flow, position)
-        assert head is not None, f"{flow.id}: position {position} unreachable"
+        if head is None:
+            raise ValueError(f"{flow.id}: step {flow.automaton.labels[position]} unreachable")
         tail = shortest_end(flow, replay(flow, head))
-        assert tail is not None, f"{flow.id}: no end after {head}"
+        if tail is None:
+            raise ValueError(f"{flow.id}: no way to end after {head}")
         walk = head + tail
         walks.append(walk)
         state: State = None
