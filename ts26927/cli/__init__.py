@@ -13,9 +13,9 @@ import argparse
 from collections.abc import Sequence
 
 from ts26927 import __version__
-from ts26927.cli import flows, metadata
+from ts26927.cli import fl, flows, metadata
 
-COMMANDS = (metadata, flows)
+COMMANDS = (metadata, flows, fl)
 
 
 def parser() -> argparse.ArgumentParser:
