@@ -1,0 +1,233 @@
+"""The framed binary format of one intermediate data unit.
+
+Layout (all integers little-endian)::
+
+    offset 0   magic "TSID" (4 bytes)
+    offset 4   format version, 1 (1 byte), then 3 reserved zero bytes
+    offset 8   header length H (uint32)
+    offset 12  header: UTF-8 JSON of IntermediateDataUnitHeader (H bytes)
+    then, for each tensor in header order: zero padding up to a multiple of 64 bytes
+    from the unit start, followed by the tensor's payload (payloadLength bytes)
+
+The unit ends right after the last payload. Payloads start 64-byte aligned so that a
+receiver can view uncompressed tensors in place (``NONE`` is zero-copy both ways: the
+encoder returns the pieces to write, the decoder returns arrays over the received bytes).
+
+Decoding checks everything before it decompresses anything: the fixed header, the JSON
+header against its type and cross-field rules, the supported codecs, the total decoded
+size against :attr:`UnitLimits.max_decoded_bytes`, and every payload's position and
+length against the bytes received (truncation, trailing bytes, non-zero padding).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import ValidationError
+
+from ts26927.engine import codecs
+from ts26927.engine.codecs import CodecChain
+from ts26927.engine.dtypes import from_numpy, numpy_dtype
+from ts26927.engine.limits import UnitLimits
+from ts26927.errors import CodecNotSupportedError, DecompressionLimitError, IntermediateDataError
+from ts26927.models.intermediate_data import CompressionAlgorithm, IntermediateDataInformation
+from ts26927.models.intermediate_unit import (
+    IntermediateDataUnitHeader,
+    TensorPayload,
+    chain_name,
+)
+from ts26927.models.split_model import SplitPointInformation
+
+MAGIC = b"TSID"
+VERSION = 1
+ALIGNMENT = 64
+_FIXED = struct.Struct("<4sB3sI")
+_SUPPORTED = frozenset(CompressionAlgorithm) - {CompressionAlgorithm.FC_VCM}
+
+
+@dataclass(frozen=True)
+class EncodedUnit:
+    """One encoded unit as the pieces to write, in order (a gather list)."""
+
+    header: IntermediateDataUnitHeader
+    parts: list[bytes | memoryview]
+
+    @property
+    def nbytes(self) -> int:
+        return sum(len(p) if isinstance(p, bytes) else p.nbytes for p in self.parts)
+
+    def to_bytes(self) -> bytes:
+        """The unit as one bytes object (one copy of every payload)."""
+        return b"".join(self.parts)
+
+
+@dataclass(frozen=True)
+class DecodedUnit:
+    header: IntermediateDataUnitHeader
+    tensors: dict[str, np.ndarray]
+
+
+def encode_unit(
+    information: IntermediateDataInformation,
+    arrays: Mapping[str, np.ndarray],
+    chain: CodecChain,
+    *,
+    split_point: SplitPointInformation | None = None,
+) -> EncodedUnit:
+    """Frame ``arrays`` (one per tensor of ``information``) with ``chain`` applied to each."""
+    information = information.model_copy(update={"compression_algorithms": chain.algorithms})
+    payloads: list[TensorPayload] = []
+    bodies: list[memoryview] = []
+    for tensor in information.tensors:
+        where = f"tensor {tensor.name!r}"
+        if tensor.name not in arrays:
+            raise IntermediateDataError(where, "no array given for it")
+        array = arrays[tensor.name]
+        element = tensor.tensor_element_data_type
+        if from_numpy(array.dtype) != element or list(array.shape) != tensor.tensor_shape:
+            raise IntermediateDataError(
+                where,
+                f"array is {array.dtype} {list(array.shape)} but the information says "
+                f"{element} {tensor.tensor_shape}",
+            )
+        encoded = codecs.encode(tensor.name, array, element, chain)
+        payloads.append(
+            TensorPayload(
+                name=tensor.name,
+                compression_algorithms=encoded.algorithms,
+                encoded_element_data_type=encoded.encoded_type,
+                quantization=encoded.quantization,
+                raw_length=encoded.raw_length,
+                payload_length=encoded.payload.nbytes,
+            )
+        )
+        bodies.append(encoded.payload)
+    if extra := sorted(set(arrays) - {t.name for t in information.tensors}):
+        raise IntermediateDataError(f"tensor {extra[0]!r}", "not in the intermediate data")
+    header = IntermediateDataUnitHeader(
+        split_point_information=split_point,
+        intermediate_data_information=information,
+        payloads=payloads,
+    )
+    text = header.to_json().encode()
+    parts: list[bytes | memoryview] = [_FIXED.pack(MAGIC, VERSION, b"\0\0\0", len(text)), text]
+    position = _FIXED.size + len(text)
+    for body in bodies:
+        padding = -position % ALIGNMENT
+        if padding:
+            parts.append(bytes(padding))
+        parts.append(body)
+        position += padding + body.nbytes
+    return EncodedUnit(header, parts)
+
+
+def decode_unit(
+    data: bytes | bytearray | memoryview, *, limits: UnitLimits | None = None
+) -> DecodedUnit:
+    """Check and decode one unit; every defect is an :class:`IntermediateDataError`."""
+    limits = limits or UnitLimits()
+    view = memoryview(data).cast("B")
+    header = _read_header(view, limits)
+    infos = header.intermediate_data_information.tensors
+    decoded_size = 0
+    for index, (payload, tensor) in enumerate(zip(header.payloads, infos, strict=True)):
+        where = f"payload {index} ({payload.name!r})"
+        for algorithm in payload.compression_algorithms:
+            if algorithm not in _SUPPORTED:
+                raise CodecNotSupportedError(str(algorithm), f"intermediate data unit, {where}")
+        if numpy_dtype(tensor.tensor_element_data_type) is None:
+            raise IntermediateDataError(
+                where,
+                f"element type {tensor.tensor_element_data_type} is not supported by this "
+                "implementation",
+            )
+        full = tensor.tensor_element_data_type.byte_length(tensor.tensor_shape) or 0
+        decoded_size += full + payload.raw_length
+    if decoded_size > limits.max_decoded_bytes:
+        raise DecompressionLimitError("header", decoded_size, limits.max_decoded_bytes)
+    bodies = _slice_payloads(view, header)
+    tensors: dict[str, np.ndarray] = {}
+    for index, (payload, tensor, body) in enumerate(
+        zip(header.payloads, infos, bodies, strict=True)
+    ):
+        raw = body
+        last = payload.compression_algorithms[-1]
+        if last in codecs.LOSSLESS:
+            try:
+                raw = codecs.decompress(last, body, payload.raw_length)
+            except ValueError as error:
+                raise IntermediateDataError(
+                    f"payload {index} ({payload.name!r})", str(error)
+                ) from None
+        tensors[tensor.name] = codecs.restore(
+            raw,
+            payload.encoded_element_data_type,
+            tensor.tensor_element_data_type,
+            tensor.tensor_shape,
+            payload.quantization,
+        )
+    return DecodedUnit(header, tensors)
+
+
+def unit_chain_name(header: IntermediateDataUnitHeader) -> str:
+    """The unit's codec chain, e.g. ``INT8+ZSTD``."""
+    algorithms = header.intermediate_data_information.compression_algorithms
+    return chain_name(algorithms or [CompressionAlgorithm.NONE])
+
+
+def _read_header(view: memoryview, limits: UnitLimits) -> IntermediateDataUnitHeader:
+    if view.nbytes < _FIXED.size:
+        raise IntermediateDataError(
+            "offset 0", f"truncated: {view.nbytes} bytes, the fixed header needs {_FIXED.size}"
+        )
+    magic, version, reserved, length = _FIXED.unpack_from(view)
+    if magic != MAGIC:
+        raise IntermediateDataError("offset 0", f"not an intermediate data unit (magic {magic!r})")
+    if version != VERSION:
+        raise IntermediateDataError("offset 4", f"format version {version} is not supported")
+    if reserved != b"\0\0\0":
+        raise IntermediateDataError("offset 5", "reserved bytes must be zero")
+    if length > limits.max_header_bytes:
+        raise IntermediateDataError(
+            "offset 8",
+            f"header length {length} is more than the limit of {limits.max_header_bytes} bytes",
+        )
+    if _FIXED.size + length > view.nbytes:
+        raise IntermediateDataError(
+            "header", f"truncated: declares {length} bytes, {view.nbytes - _FIXED.size} present"
+        )
+    text = view[_FIXED.size : _FIXED.size + length].tobytes()
+    try:
+        return IntermediateDataUnitHeader.from_json(text)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"/{'/'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]
+        )
+        raise IntermediateDataError("header", f"invalid: {problems}") from None
+
+
+def _slice_payloads(view: memoryview, header: IntermediateDataUnitHeader) -> list[memoryview]:
+    text_end = _FIXED.size + _FIXED.unpack_from(view)[3]
+    position = text_end
+    bodies: list[memoryview] = []
+    for index, payload in enumerate(header.payloads):
+        where = f"payload {index} ({payload.name!r})"
+        start = position + (-position % ALIGNMENT)
+        end = start + payload.payload_length
+        if end > view.nbytes:
+            raise IntermediateDataError(
+                where,
+                f"truncated: needs bytes {start}..{end}, the unit has {view.nbytes}",
+            )
+        if any(view[position:start]):
+            raise IntermediateDataError(where, "padding before the payload is not zero")
+        bodies.append(view[start:end])
+        position = end
+    if position != view.nbytes:
+        raise IntermediateDataError(
+            f"offset {position}", f"{view.nbytes - position} bytes after the last payload"
+        )
+    return bodies
