@@ -130,3 +130,23 @@ def test_openapi_components_hold_every_type_and_accept_their_examples() -> None:
             validator.validate(example)
         broken = {**examples[0], "notInTheTr": True}
         assert not validator.is_valid(broken)
+
+
+def test_plain_openapi_closes_extensible_enumerations_and_accepts_every_example() -> None:
+    canonical = json.loads((COMMITTED / schemas.OPENAPI_FILE).read_text())
+    plain = json.loads((COMMITTED / schemas.PLAIN_OPENAPI_FILE).read_text())
+    assert "^[A-Z][A-Z0-9_]*$" in json.dumps(canonical)
+    assert "^[A-Z][A-Z0-9_]*$" not in json.dumps(plain)
+
+    def validator(document: dict, name: str) -> Draft202012Validator:
+        return Draft202012Validator(
+            {"$ref": f"#/components/schemas/{name}", "components": document["components"]},
+            format_checker=Draft202012Validator.FORMAT_CHECKER,
+        )
+
+    for name, cls in TYPES.items():
+        for example in examples_of(cls):
+            validator(plain, name).validate(example)
+    future = {"supportedCompressionAlgorithms": ["NEW_CODEC"]}
+    assert validator(canonical, "EndpointCapabilityInformation").is_valid(future)
+    assert not validator(plain, "EndpointCapabilityInformation").is_valid(future)

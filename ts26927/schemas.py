@@ -20,6 +20,7 @@ from ts26927 import SCHEMA_VERSION, __version__, generated
 from ts26927.errors import SchemaDriftError
 from ts26927.models.base import TR_KEY, TsModel
 from ts26927.models.examples import examples_of
+from ts26927.models.extensible import EXTENSION_PATTERN
 from ts26927.models.registry import TYPES, group_of
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -106,6 +107,37 @@ def openapi_document() -> dict[str, Any]:
     }
 
 
+PLAIN_OPENAPI_FILE = "ts26927-metadata.plain.openapi.json"
+
+
+def _close_enumerations(node: Any) -> Any:
+    """``node`` with every extensible enumeration (``anyOf`` of an enum and a forward-
+    compatible string) replaced by the closed enumeration."""
+    if isinstance(node, list):
+        return [_close_enumerations(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    branches = node.get("anyOf")
+    if (
+        isinstance(branches, list)
+        and len(branches) == 2
+        and "$ref" in branches[0]
+        and branches[1].get("pattern") == EXTENSION_PATTERN
+    ):
+        rest = {k: v for k, v in node.items() if k != "anyOf"}
+        return {**branches[0], **_close_enumerations(rest)}
+    return {key: _close_enumerations(value) for key, value in node.items()}
+
+
+def plain_openapi_document() -> dict[str, Any]:
+    """The OpenAPI document with closed enumerations, for code generators that cannot
+    handle ``anyOf`` (as 5G-MAG does with 3GPP's files). It refuses enumeration values this
+    version does not know; the canonical files accept them."""
+    document = _close_enumerations(openapi_document())
+    document["info"]["title"] += " (closed enumerations, for code generators)"
+    return document
+
+
 def index_document() -> dict[str, Any]:
     """The index of all exported schemas."""
     return {
@@ -114,6 +146,7 @@ def index_document() -> dict[str, Any]:
         "schemaVersion": SCHEMA_VERSION,
         "source": "3GPP TR 26.927",
         "openapi": OPENAPI_FILE,
+        "openapiClosedEnumerations": PLAIN_OPENAPI_FILE,
         "types": [
             {
                 "name": name,
@@ -137,6 +170,7 @@ def expected_files() -> dict[str, str]:
     files = {f"{name}.schema.json": _dump(type_schema(name)) for name in TYPES}
     files[INDEX_FILE] = _dump(index_document())
     files[OPENAPI_FILE] = _dump(openapi_document())
+    files[PLAIN_OPENAPI_FILE] = _dump(plain_openapi_document())
     for name in TYPES:
         files[f"{EXAMPLES_DIR}/{name}.json"] = _dump(examples_of(TYPES[name])[0])
     return files

@@ -30,33 +30,43 @@ CHUNK_ELEMENTS = 1 << 18
 
 
 def fedavg(updates: Iterable[Update]) -> list[np.ndarray] | None:
-    """Sample-weighted mean of the updates, accumulated in place one client at a time."""
+    """Sample-weighted mean of the updates, accumulated in place one client at a time.
+
+    Working memory beyond the result is one scratch chunk (``CHUNK_ELEMENTS`` floats).
+    """
     total = 0
     result: list[np.ndarray] | None = None
-    scratch: np.ndarray | None = None
+    scratch = np.empty(0, dtype=np.float32)
     for arrays, examples in updates:
         if examples <= 0:
             raise ValueError(f"an update needs a positive number of examples, got {examples}")
         if result is None:
             result = [np.multiply(a, examples, dtype=np.result_type(a, np.float32)) for a in arrays]
             largest = max((a.size for a in result), default=0)
-            scratch = np.empty(largest, dtype=np.float32)
+            scratch = np.empty(min(largest, CHUNK_ELEMENTS), dtype=np.float32)
         else:
-            assert scratch is not None
             for acc, a in zip(result, arrays, strict=True):
-                # acc += a * examples without a temporary as large as the layer.
-                buf = scratch[: a.size].reshape(a.shape) if acc.dtype == np.float32 else None
-                if buf is None:
-                    acc += a * examples
-                else:
-                    np.multiply(a, examples, out=buf)
-                    acc += buf
+                _add_scaled(acc, np.asarray(a), examples, scratch)
         total += examples
     if result is None:
         return None
     for acc in result:
         acc /= total
     return result
+
+
+def _add_scaled(acc: np.ndarray, a: np.ndarray, weight: int, scratch: np.ndarray) -> None:
+    """``acc += a * weight`` without a temporary larger than ``scratch``."""
+    if acc.dtype != scratch.dtype or a.shape != acc.shape:
+        acc += a * weight  # unusual dtypes or a shape error numpy will report
+        return
+    flat_acc, flat_a = acc.reshape(-1), a.reshape(-1)
+    step = max(1, scratch.size)
+    for start in range(0, flat_acc.size, step):
+        stop = min(start + step, flat_acc.size)
+        buf = scratch[: stop - start]
+        np.multiply(flat_a[start:stop], weight, out=buf)
+        flat_acc[start:stop] += buf
 
 
 def weighted_average_baseline(updates: list[Update]) -> list[np.ndarray] | None:
