@@ -198,11 +198,8 @@ class UnknownSplitPointError(SplitError, LookupError):
         self.model = model
         self.split_point = split_point
         self.count = count
-        super().__init__(
-            model,
-            f"unknown split point {split_point!r}; the model has {count} split points "
-            f"with identifiers 1..{count}",
-        )
+        known = f"identifiers 1..{count}" if count else "none"
+        super().__init__(model, f"unknown split point {split_point!r}; split points: {known}")
 
 
 class UnknownModelError(EngineError, LookupError):

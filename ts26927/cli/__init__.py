@@ -13,9 +13,9 @@ import argparse
 from collections.abc import Sequence
 
 from ts26927 import __version__
-from ts26927.cli import fl, flows, metadata
+from ts26927.cli import bench, fl, flows, metadata, split
 
-COMMANDS = (metadata, flows, fl)
+COMMANDS = (metadata, flows, fl, split, bench)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,0 +1,68 @@
+"""Benchmark subcommands: ``bench split``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ts26927.bench import split as split_bench
+from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from ts26927.engine.zoo import LIGHT
+from ts26927.errors import EngineError
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"bench split: {message}", file=sys.stderr, flush=True)
+
+    try:
+        result = split_bench.run(
+            model_name=args.model,
+            seed=args.seed,
+            stride=args.stride,
+            repeat=args.repeat,
+            progress=progress,
+        )
+    except EngineError as error:
+        print(f"ts26927 bench split: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for key, value in result.items():
+            if isinstance(value, dict):
+                print(f"{key}:")
+                for name, item in value.items():
+                    print(f"  {name}: {item}")
+            else:
+                print(f"{key}: {value}")
+    return EXIT_OK if all(result["targets"].values()) else EXIT_INVALID
+
+
+def _positive(value: str) -> int:
+    if not value.isdecimal() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value!r}")
+    return int(value)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``bench`` command and its subcommands to the ``ts26927`` parser."""
+    bench = sub.add_parser("bench", help="benchmarks that print JSON (exit 1 if a target fails)")
+    actions = bench.add_subparsers(dest="bench_command", required=True)
+    p = actions.add_parser("split", help="split inference engine on ResNet50 (a few minutes)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--model",
+        default=split_bench.MODEL,
+        choices=sorted(LIGHT),
+        help="model-zoo topology (default resnet50, the one the targets are set for)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the weights and input")
+    p.add_argument(
+        "--stride", type=_positive, default=1, help="measure every N-th split point (default all)"
+    )
+    p.add_argument("--repeat", type=_positive, default=3, help="timed runs per split point")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=cmd_split)
