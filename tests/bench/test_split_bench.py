@@ -83,4 +83,5 @@ def test_a_short_run_reports_every_figure() -> None:
     assert result["codec"]["INT8+ZSTD"]["ratio"] > result["codec"]["INT8"]["ratio"] > 3.9
     assert result["feature_map"]["zero_fraction"] > 0.1  # a ReLU map
     assert result["targets"] == bench._targets(result)
+    assert set(result["split_ms_at_middle"]) == {"spinning", "no_spinning"}
     assert messages[0] == "analysis" and "codecs" in messages

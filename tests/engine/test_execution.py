@@ -142,6 +142,8 @@ def test_session_options_do_not_spin() -> None:
     assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
     assert options.get_session_config_entry("session.inter_op.allow_spinning") == "0"
     assert options.intra_op_num_threads == 2 and options.inter_op_num_threads == 1
+    default = session_options(spinning=True)
+    assert default.get_session_config_entry("session.intra_op.allow_spinning") == "1"
 
 
 def test_bad_inputs_are_refused_before_the_runtime() -> None:

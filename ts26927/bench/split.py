@@ -6,6 +6,8 @@
 * ``split_overhead_ratio_median``: for each candidate, head + NONE unit + tail against the
   whole model (medians of interleaved runs, so drift hits both), then the median ratio.
   The split outputs are compared with the whole model's (``max_rel_diff``).
+  ``split_ms_at_middle`` shows why sessions do not spin: the same head + tail with
+  onnxruntime's default thread spinning, and without.
 * ``codec``: every codec chain on one real feature map (the model on a real photo, cut at
   the largest ReLU output that crosses a cut alone), against ``memcpy_mb_s``. Throughput
   counts the map's float32 bytes; encode includes building the unit's header.
@@ -73,6 +75,8 @@ def run(
     extractor_s = median_seconds(lambda: _standard_cut(model, middle, analysis), 3)
     inputs = deterministic_inputs(analysis, seed=seed)
     overhead = _split_overhead(model, analysis, inputs, stride, repeat, say)
+    say("thread spinning")
+    spinning = _spinning(model, analysis, middle, inputs, repeat)
     say("codecs")
     feature, codec, memcpy = _codecs(model, analysis, inputs)
     result: dict[str, Any] = {
@@ -83,6 +87,7 @@ def run(
         "extractor_one_split_s": extractor_s,
         "candidates": len(analysis.candidates),
         **overhead,
+        "split_ms_at_middle": spinning,
         "feature_map": feature,
         "codec": codec,
         "memcpy_mb_s": memcpy,
@@ -140,6 +145,22 @@ def _split_overhead(
         "whole_ms_median": statistics.median(whole_times) * 1000,
         "max_rel_diff": worst,
     }
+
+
+def _spinning(
+    model: onnx.ModelProto,
+    analysis: SplitAnalysis,
+    candidate: SplitCandidate,
+    inputs: dict[str, np.ndarray],
+    repeat: int,
+) -> dict[str, float]:
+    """Head + tail at one cut with onnxruntime's default spinning, and without (ours)."""
+    sub = SplitExtractor(model, analysis).extract(candidate.number, check=False)
+    times = {}
+    for name, spinning in (("spinning", True), ("no_spinning", False)):
+        pipeline = SplitPipeline(sub, options=session_options(spinning=spinning))
+        times[name] = median_seconds(lambda p=pipeline: p.run(inputs), max(repeat, 3)) * 1000
+    return times
 
 
 def _feature_candidate(analysis: SplitAnalysis) -> SplitCandidate:

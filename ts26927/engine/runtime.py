@@ -45,15 +45,19 @@ _ORT_TYPES: dict[str, np.dtype] = {
 }
 
 
-def session_options(threads: int | None = None) -> ort.SessionOptions:
-    """Session settings for sessions that share a process: no spinning, sequential."""
+def session_options(threads: int | None = None, *, spinning: bool = False) -> ort.SessionOptions:
+    """Session settings for sessions that share a process: no spinning, sequential.
+
+    ``spinning=True`` restores onnxruntime's default, for measuring what it costs.
+    """
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or _usable_cores()
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    flag = "1" if spinning else "0"
+    options.add_session_config_entry("session.intra_op.allow_spinning", flag)
+    options.add_session_config_entry("session.inter_op.allow_spinning", flag)
     options.log_severity_level = 3  # errors only: warnings are not ours to print
     return options
 
