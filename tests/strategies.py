@@ -80,8 +80,8 @@ def _manifest(doc: dict) -> dict:
 
 
 def _candidates(doc: dict) -> dict:
-    candidates = _dedupe(doc["candidates"], "candidateId")
-    ids = [c["candidateId"] for c in candidates]
+    candidates = _dedupe(doc["candidates"], "configurationIdentifier")
+    ids = [c["configurationIdentifier"] for c in candidates]
     doc = {**doc, "candidates": candidates}
     if doc.get("preferredCandidate") not in (None, *ids):
         doc["preferredCandidate"] = ids[0]
@@ -92,7 +92,65 @@ def _negotiation(doc: dict) -> dict:
     return {**doc, "selectedSplitPoint": doc["splitPoints"][0]["splitPointIdentifier"]}
 
 
+_UPSTREAM_TOPOLOGY = "UE_SOURCE_UE_FIRST"
+
+
+def _split_configuration(doc: dict) -> dict:
+    direction = "UPSTREAM" if doc["topology"] == _UPSTREAM_TOPOLOGY else "DOWNSTREAM"
+    info = {**doc["intermediateDataInformation"], "dataDirection": direction}
+    doc = {**doc, "intermediateDataInformation": info}
+    parts = [
+        doc.get(k) for k in ("ueInferenceLatency", "transferLatency", "networkInferenceLatency")
+    ]
+    doc.pop("totalLatency", None)
+    if None not in parts:
+        if not math.isfinite(sum(parts)):  # huge generated values overflow the sum
+            doc.update(ueInferenceLatency=1.0, transferLatency=1.0, networkInferenceLatency=1.0)
+            parts = [1.0, 1.0, 1.0]
+        doc["totalLatency"] = sum(parts)
+    return doc
+
+
+def _split_selection(doc: dict) -> dict:
+    candidates = _dedupe(doc["candidates"], "configurationIdentifier")
+    if doc["decisionMode"] == "NETWORK":
+        candidates = candidates[:1]
+    taken = {c["configurationIdentifier"] for c in candidates}
+    rejected = [
+        r
+        for r in _dedupe(doc["rejected"], "configurationIdentifier")
+        if r["configurationIdentifier"] not in taken
+    ]
+    doc = {**doc, "candidates": candidates, "rejected": rejected}
+    doc.pop("selected", None)
+    if candidates:
+        doc["selected"] = candidates[0]
+    return doc
+
+
+def _unit_header(doc: dict) -> dict:
+    # One consistent encoding: every tensor stored raw (NONE) in its own element type.
+    payloads = []
+    for tensor in doc["intermediateDataInformation"]["tensors"]:
+        raw = (
+            ElementDataType(tensor["tensorElementDataType"]).byte_length(tensor["tensorShape"]) or 0
+        )
+        payloads.append(
+            {
+                "name": tensor["name"],
+                "compressionAlgorithms": ["NONE"],
+                "encodedElementDataType": tensor["tensorElementDataType"],
+                "rawLength": raw,
+                "payloadLength": raw,
+            }
+        )
+    return {**doc, "payloads": payloads}
+
+
 FIXUPS: dict[str, Callable[[dict], dict]] = {
+    "SplitConfiguration": _split_configuration,
+    "SplitSelection": _split_selection,
+    "IntermediateDataUnitHeader": _unit_header,
     "ManifestEntry": _manifest_entry,
     "ModelManifest": _manifest,
     "AiModelInformationResponse": _candidates,

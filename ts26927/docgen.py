@@ -14,7 +14,7 @@ from ts26927 import generated, trace
 from ts26927.flows import FLOWS
 from ts26927.flows.mermaid import sequence_diagram
 from ts26927.models.base import RULES_KEY, TR_KEY, TsModel
-from ts26927.models.registry import MESSAGE_TYPES, METADATA_TYPES
+from ts26927.models.registry import ENGINE_TYPES, MESSAGE_TYPES, METADATA_TYPES
 from ts26927.schemas import type_schema
 
 REFERENCE_DIR = "reference"
@@ -125,6 +125,16 @@ def messages_page() -> str:
     )
 
 
+def engine_page() -> str:
+    """The reference engine's exchange formats."""
+    return _types_page(
+        "Engine formats",
+        "Formats of the reference engine that implementations exchange: the header of an "
+        "intermediate data unit and the split selection's candidate configurations.",
+        ENGINE_TYPES,
+    )
+
+
 def workflows_page() -> str:
     """Every workflow: its readings of the TR, its step table and its sequence diagram."""
     lines = [
@@ -214,6 +224,7 @@ def expected_files() -> dict[str, str]:
     return {
         f"{REFERENCE_DIR}/metadata.md": metadata_page(),
         f"{REFERENCE_DIR}/messages.md": messages_page(),
+        f"{REFERENCE_DIR}/engine.md": engine_page(),
         f"{REFERENCE_DIR}/workflows.md": workflows_page(),
         f"{REFERENCE_DIR}/traceability.md": traceability_page(),
     }

@@ -18,11 +18,10 @@ from ts26927.engine.selection import (
     rank,
     select,
     supported_chains,
-    to_candidate,
 )
 from ts26927.errors import SelectionError
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation
-from ts26927.models.messages.split import CandidateSplitConfiguration
+from ts26927.models.messages.split import AiModelInformationResponse
 from ts26927.models.service_requirement import ServiceRequirementInformation
 from ts26927.models.split_configuration import (
     OptimizationPreference,
@@ -237,16 +236,14 @@ def test_network_first_topology_puts_the_tail_on_the_ue(measured: tuple) -> None
     assert best.ue_profile.computational_cost == last.tail.flops
 
 
-def test_offered_to_the_ue_as_the_messages_candidate(measured: tuple) -> None:
-    best = select(_request(measured), SplitDecisionMode.NETWORK).selected
-    assert best is not None
-    candidate = to_candidate(best)
-    assert CandidateSplitConfiguration.from_wire(candidate.to_wire()) == candidate
-    assert candidate.latencies.total == pytest.approx(best.total_latency)
-    assert candidate.ue_profile.memory == best.ue_profile.memory
-    unestimated = best.model_copy(update={"transfer_latency": None, "total_latency": None})
-    with pytest.raises(SelectionError, match="latencies are not estimated"):
-        to_candidate(unestimated)
+def test_offered_to_the_ue_in_the_model_information_response(measured: tuple) -> None:
+    selection = select(_request(measured), SplitDecisionMode.UE)
+    response = AiModelInformationResponse(
+        candidates=selection.candidates,
+        preferred_candidate=selection.candidates[0].configuration_identifier,
+    )
+    again = AiModelInformationResponse.from_wire(response.to_wire())
+    assert again == response and again.candidates[0] == selection.selected
 
 
 def test_nothing_to_select_is_an_error(measured: tuple) -> None:

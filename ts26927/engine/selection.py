@@ -28,11 +28,6 @@ from ts26927.models.compute import FrameworkName
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation, EndpointType
 from ts26927.models.intermediate_data import CompressionAlgorithm
 from ts26927.models.intermediate_unit import LOSSLESS, PRECISION_REDUCTIONS
-from ts26927.models.messages.split import (
-    CandidateLatencies,
-    CandidateSplitConfiguration,
-    UeProfile,
-)
 from ts26927.models.service_requirement import ServiceRequirementInformation
 from ts26927.models.split_configuration import (
     FailedConstraint,
@@ -137,37 +132,6 @@ def rank(
         return (*primary, accuracy, number, c.configuration_identifier)
 
     return sorted(configurations, key=key)
-
-
-def to_candidate(configuration: SplitConfiguration) -> CandidateSplitConfiguration:
-    """The configuration as the split messages carry it (step 4b ``candidates``).
-
-    That type requires all three latencies and a model identifier; a configuration
-    without them cannot be offered to the UE and is refused with :class:`SelectionError`.
-    """
-    latencies = (
-        configuration.ue_inference_latency,
-        configuration.transfer_latency,
-        configuration.network_inference_latency,
-    )
-    where = f"configuration {configuration.configuration_identifier}"
-    if None in latencies:
-        raise SelectionError(where, "latencies are not estimated (capabilities not declared)")
-    if configuration.model_identifier is None:
-        raise SelectionError(where, "no model identifier")
-    memory = configuration.ue_profile.memory
-    if memory is None:
-        raise SelectionError(where, "the UE sub-model's memory need is unknown")
-    ue, transfer, network = (float(v or 0.0) for v in latencies)
-    return CandidateSplitConfiguration(
-        candidate_id=configuration.configuration_identifier,
-        model_identifier=configuration.model_identifier,
-        split_point_information=configuration.split_point_information,
-        intermediate_data_information=configuration.intermediate_data_information,
-        accuracy=configuration.accuracy,
-        latencies=CandidateLatencies(ue_inference=ue, transfer=transfer, network_inference=network),
-        ue_profile=UeProfile(memory=memory),
-    )
 
 
 def supported_chains(request: SelectionRequest) -> list[CodecChain]:

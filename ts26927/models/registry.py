@@ -22,9 +22,11 @@ from ts26927.models.federated.failure_reporting import (
 from ts26927.models.federated.model_update import ModelUpdateInformation
 from ts26927.models.federated.synchronization import SynchronizationInformation
 from ts26927.models.intermediate_data import IntermediateDataInformation
+from ts26927.models.intermediate_unit import IntermediateDataUnitHeader
 from ts26927.models.messages import adaptive, common, federated, operation, split
 from ts26927.models.model_information import AiModelInformation
 from ts26927.models.service_requirement import ServiceRequirementInformation
+from ts26927.models.split_configuration import SplitConfiguration, SplitSelection
 from ts26927.models.split_model import SplitModelInformation, SplitPointInformation
 
 #: The clause 6.6 metadata types.
@@ -92,12 +94,25 @@ MESSAGE_TYPES: tuple[type[TsModel], ...] = (
     operation.ServiceAnnouncement,
 )
 
-TYPES: dict[str, type[TsModel]] = {cls.__name__: cls for cls in METADATA_TYPES + MESSAGE_TYPES}
+#: Formats of the reference engine that implementations exchange: the intermediate data
+#: unit header and the split selection's configurations.
+ENGINE_TYPES: tuple[type[TsModel], ...] = (
+    IntermediateDataUnitHeader,
+    SplitConfiguration,
+    SplitSelection,
+)
+
+TYPES: dict[str, type[TsModel]] = {
+    cls.__name__: cls for cls in METADATA_TYPES + MESSAGE_TYPES + ENGINE_TYPES
+}
 
 
 def group_of(name: str) -> str:
-    """'metadata' or 'message'."""
-    return "metadata" if TYPES[name] in METADATA_TYPES else "message"
+    """'metadata', 'message' or 'engine'."""
+    cls = TYPES[name]
+    if cls in METADATA_TYPES:
+        return "metadata"
+    return "message" if cls in MESSAGE_TYPES else "engine"
 
 
 def get_type(name: str) -> type[TsModel]:

@@ -10,11 +10,8 @@ step 2a the UE may state its "optimization selection choice regarding latency, e
 consumption, network bandwidth". The TR defines no message format; these types are ours.
 
 The topologies are those of clause 5.1.2 (figures 5.1.2-1 to 5.1.2-3). The UE's
-preference is the :class:`OptimizationPreference` of the split inference messages. A
-configuration converts to the messages' ``CandidateSplitConfiguration`` (step 4b) with
-:func:`ts26927.engine.selection.to_candidate`; this type adds what the engine knows
-beyond it: the topology, the size on the wire after the codec chain, and the UE's
-operation counts.
+preference is :class:`OptimizationPreference`. A :class:`SplitConfiguration` is what the
+AI model information response (step 4b) lists and the selection request (step 6b) names.
 """
 
 from __future__ import annotations
@@ -27,12 +24,13 @@ from pydantic import model_validator
 from ts26927.models.base import TsModel, rule_violation, tr_field
 from ts26927.models.compute import ModelProcessingCapabilities
 from ts26927.models.endpoint_capability import EndpointType
+from ts26927.models.examples import examples_of
 from ts26927.models.intermediate_data import (
     CompressionAlgorithmValue,
     DataDirection,
     IntermediateDataInformation,
 )
-from ts26927.models.messages.split import OptimizationPreference
+from ts26927.models.messages.common import DeliveryMethod
 from ts26927.models.split_model import SplitPointInformation
 from ts26927.models.units import Identifier, NonNegativeFloat, Percentage
 
@@ -82,6 +80,15 @@ class SplitTopology(StrEnum):
     def result_downlink(self) -> bool:
         """Whether the inference result crosses back to the UE after inference."""
         return self is SplitTopology.UE_SOURCE_UE_FIRST
+
+
+class OptimizationPreference(StrEnum):
+    """What the UE wants the split to favour (5.2.3.2 step 2a: "latency, energy
+    consumption, network bandwidth")."""
+
+    LATENCY = "LATENCY"
+    ENERGY = "ENERGY"
+    BANDWIDTH = "BANDWIDTH"
 
 
 class SplitConstraint(StrEnum):
@@ -211,6 +218,16 @@ class SplitConfiguration(TsModel):
         ],
     )
 
+    distribution_modes: list[DeliveryMethod] | None = tr_field(
+        None,
+        "Distribution modes offered for the intermediate data (step 3b: RTP, DASH, "
+        "progressive, multicast).",
+        default=None,
+        min_length=1,
+        max_length=8,
+        examples=[["RTP", "MULTICAST"]],
+    )
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         direction = self.intermediate_data_information.data_direction
@@ -276,6 +293,31 @@ class SplitSelection(TsModel):
         "selected is present exactly when candidates is not empty, and equals candidates[0].",
         "With decisionMode NETWORK, candidates holds at most the selected configuration.",
         "Configuration identifiers are unique across candidates and rejected.",
+    )
+
+    wire_examples = (
+        {
+            "decisionMode": "UE",
+            "optimizationPreference": "LATENCY",
+            "selected": examples_of(SplitConfiguration)[0],
+            "candidates": [examples_of(SplitConfiguration)[0]],
+            "rejected": [
+                {
+                    "configurationIdentifier": "3/NONE",
+                    "splitPointIdentifier": "3",
+                    "compressionAlgorithms": ["NONE"],
+                    "failed": [
+                        {"constraint": "LATENCY", "detail": "estimated 142.0 ms > maximum 100 ms"}
+                    ],
+                }
+            ],
+        },
+        {
+            "decisionMode": "NETWORK",
+            "optimizationPreference": "ENERGY",
+            "candidates": [],
+            "rejected": [],
+        },
     )
 
     decision_mode: SplitDecisionMode = tr_field(

@@ -10,22 +10,20 @@ subset delivery and an intermediate data delivery session.
 from __future__ import annotations
 
 from collections import Counter
-from enum import StrEnum
 from typing import Self
 
 from pydantic import model_validator
 
 from ts26927.models.base import TsModel, rule_violation, tr_field
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation
-from ts26927.models.examples import EXAMPLES
+from ts26927.models.examples import EXAMPLES, examples_of
 from ts26927.models.intermediate_data import CompressionAlgorithmValue, IntermediateDataInformation
 from ts26927.models.messages.common import DeliveryMethod, OperationResult
 from ts26927.models.service_requirement import ServiceRequirementInformation
+from ts26927.models.split_configuration import OptimizationPreference, SplitConfiguration
 from ts26927.models.split_model import SplitPointInformation
 from ts26927.models.units import (
     Identifier,
-    NonNegativeFloat,
-    Percentage,
     Uinteger,
     Uri,
 )
@@ -34,14 +32,6 @@ _POINT = EXAMPLES["SplitPointInformation"][0]
 _DATA = EXAMPLES["IntermediateDataInformation"][0]
 _UE = EXAMPLES["EndpointCapabilityInformation"][0]
 _REQ = EXAMPLES["ServiceRequirementInformation"][0]
-
-
-class OptimizationPreference(StrEnum):
-    """What the UE wants the split to favour (5.2.3.2 step 2a)."""
-
-    LATENCY = "LATENCY"
-    ENERGY = "ENERGY"
-    BANDWIDTH = "BANDWIDTH"
 
 
 class SessionEstablishment(TsModel):
@@ -116,97 +106,37 @@ class AiInferenceResourceAllocationResponse(OperationResult):
     """The AI Model Inference Engine's answer to a resource allocation (steps 6a, 8b)."""
 
 
-class UeProfile(TsModel):
-    """The UE resources needed to infer a UE subset (5.2.3.2 step 3b)."""
-
-    memory: NonNegativeFloat = tr_field(None, "Memory needed.", unit="MB", examples=[120])
-    compute_flops: NonNegativeFloat | None = tr_field(
-        None,
-        "Compute power needed to meet the latency.",
-        default=None,
-        unit="FLOPS",
-        examples=[2.0e11],
-    )
-
-
-class CandidateLatencies(TsModel):
-    """Estimated latencies of a candidate (UE, uplink/downlink transfer, network)."""
-
-    ue_inference: NonNegativeFloat = tr_field(None, "UE part.", unit="ms", examples=[18])
-    transfer: NonNegativeFloat = tr_field(
-        None, "Intermediate data over the link.", unit="ms", examples=[34]
-    )
-    network_inference: NonNegativeFloat = tr_field(None, "Network part.", unit="ms", examples=[6])
-
-    @property
-    def total(self) -> float:
-        return self.ue_inference + self.transfer + self.network_inference
-
-
-class CandidateSplitConfiguration(SplitSubsetInformation):
-    """One candidate split point configuration (step 3b): model accuracy, intermediate data
-    characteristics, latencies, the UE profile it needs and the distribution modes."""
-
-    candidate_id: Identifier = tr_field(None, "Candidate identifier.", examples=["c-1"])
-    accuracy: Percentage | None = tr_field(
-        None,
-        "Model accuracy with this configuration.",
-        default=None,
-        unit="%",
-        examples=[85],
-    )
-    latencies: CandidateLatencies = tr_field(
-        None,
-        "Estimated latencies.",
-        examples=[{"ueInference": 18, "transfer": 34, "networkInference": 6}],
-    )
-    ue_profile: UeProfile = tr_field(
-        None, "UE resources required for the UE subset.", examples=[{"memory": 120}]
-    )
-    distribution_modes: list[DeliveryMethod] | None = tr_field(
-        None,
-        "Distribution modes (RTP, DASH, progressive, multicast).",
-        default=None,
-        min_length=1,
-        max_length=8,
-        examples=[["RTP", "MULTICAST"]],
-    )
-
-
-_CANDIDATE = {
-    "candidateId": "c-1",
-    "modelIdentifier": "model_1",
-    "splitPointInformation": _POINT,
-    "intermediateDataInformation": _DATA,
-    "accuracy": 85,
-    "latencies": {"ueInference": 18, "transfer": 34, "networkInference": 6},
-    "ueProfile": {"memory": 120},
-}
+_CANDIDATE = examples_of(SplitConfiguration)[0]
 
 
 class AiModelInformationResponse(TsModel):
     """All matched candidate split point configurations (step 4b)."""
 
-    cross_field_rules = ("Candidate ids are unique; preferredCandidate names one of them.",)
+    cross_field_rules = (
+        "Configuration identifiers are unique; preferredCandidate names one of them.",
+    )
 
-    candidates: list[CandidateSplitConfiguration] = tr_field(
+    candidates: list[SplitConfiguration] = tr_field(
         None,
-        "The matched candidates, best first.",
+        "The matched candidate split point configurations, best first.",
         min_length=1,
         max_length=10000,
         examples=[[_CANDIDATE]],
     )
     preferred_candidate: Identifier | None = tr_field(
-        None, "The configuration the network prefers.", default=None, examples=["c-1"]
+        None,
+        "Identifier of the configuration the network prefers.",
+        default=None,
+        examples=[_CANDIDATE["configurationIdentifier"]],
     )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        ids = [c.candidate_id for c in self.candidates]
+        ids = [c.configuration_identifier for c in self.candidates]
         if repeated := [i for i, n in Counter(ids).items() if n > 1]:
             raise rule_violation(
                 "candidate_not_unique",
-                "candidate ids must be unique; repeated: {ids}",
+                "configuration identifiers must be unique; repeated: {ids}",
                 ids=", ".join(repeated),
             )
         if self.preferred_candidate is not None and self.preferred_candidate not in ids:
@@ -222,7 +152,7 @@ class AiSplitInferenceSelectionRequest(TsModel):
     """The UE's selected split point configuration (step 6b)."""
 
     session_id: Identifier = tr_field(None, "Session identifier.", examples=["s-1"])
-    selected: CandidateSplitConfiguration = tr_field(
+    selected: SplitConfiguration = tr_field(
         None, "The configuration the UE selected.", examples=[_CANDIDATE]
     )
 
