@@ -43,3 +43,18 @@ def test_bench_reports_every_figure_and_measures_memory() -> None:
 def test_bench_refuses_no_clients() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         fl.run(clients=0)
+
+
+def test_bench_fl_command_prints_json_and_judges_the_targets(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from ts26927.cli import main
+
+    small = fl.run
+    monkeypatch.setattr(fl, "run", lambda **kw: small(**kw, shapes=[(512, 512), (512,)]))
+    code = main(["bench", "fl", "--json", "--clients", "3", "--quiet"])
+    result = json.loads(capsys.readouterr().out)
+    assert result["clients"] == 3 and "fedavg_s" in result
+    assert code == (0 if all(result["targets"].values()) else 1)

@@ -1,4 +1,4 @@
-"""Benchmark subcommands: ``bench split``."""
+"""Benchmark subcommands: ``bench split``, ``bench fl``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from ts26927.bench import fl as fl_bench
 from ts26927.bench import split as split_bench
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from ts26927.engine.zoo import LIGHT
@@ -28,7 +29,22 @@ def cmd_split(args: argparse.Namespace) -> int:
     except EngineError as error:
         print(f"ts26927 bench split: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if args.json:
+    return _emit(result, as_json=args.json)
+
+
+def cmd_fl(args: argparse.Namespace) -> int:
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"bench fl: {message}", file=sys.stderr, flush=True)
+
+    return _emit(
+        fl_bench.run(clients=args.clients, seed=args.seed, progress=progress), as_json=args.json
+    )
+
+
+def _emit(result: dict, *, as_json: bool) -> int:
+    """Print a benchmark result; exit 1 when a target does not hold."""
+    if as_json:
         print(json.dumps(result, indent=2))
     else:
         for key, value in result.items():
@@ -66,3 +82,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--repeat", type=_positive, default=3, help="timed runs per split point")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_split)
+
+    p = actions.add_parser("fl", help="federated aggregation of ResNet50-sized updates")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--clients", type=_positive, default=20, help="updates to aggregate")
+    p.add_argument("--seed", type=int, default=0, help="seed of the update values")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=cmd_fl)
