@@ -151,3 +151,30 @@ def test_can_end_only_after_every_mandatory_step() -> None:
 def test_protocol_errors_share_a_base() -> None:
     assert issubclass(StepOutOfOrderError, ProtocolError)
     assert issubclass(InvalidMessageError, ProtocolError)
+
+
+def test_a_side_sees_only_its_steps_and_passes_over_the_others() -> None:
+    from ts26927.flows.functions import Side
+
+    flow = FLOWS["split-inference"]
+    network = FlowSession(flow, view=Side.NETWORK)
+    assert "1" not in network.allowed() and network.allowed() == ["0"]
+    for step in ["0", "2b", "3b", "4b", "6b", "7b", "8b", "9b", "10", "11", "12", "13"]:
+        network.accept(step, message_for(flow.step(step)))
+    # 14, 15b and 16b happen inside the UE; the network's next step is 17b (or a new
+    # negotiation, or the other data-source branch).
+    assert "17b" in network.allowed() and "14" not in network.allowed()
+    network.accept("17b", message_for(flow.step("17b")))
+    with pytest.raises(StepOutOfOrderError):
+        network.accept("17a", message_for(flow.step("17a")))
+    restored = FlowSession.from_wire(json.loads(network.to_json()), FLOWS)
+    assert restored.view is Side.NETWORK and restored.allowed() == network.allowed()
+    ue = FlowSession(FLOWS["model-delivery"], view=Side.UE)
+    assert ue.allowed() == ["1"]
+
+
+def test_restore_refuses_an_unknown_view() -> None:
+    data = json.loads(session("model-delivery").to_json())
+    data["view"] = "SATELLITE"
+    with pytest.raises(SessionRestoreError, match="unknown view"):
+        FlowSession.from_wire(data, FLOWS)

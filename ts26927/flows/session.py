@@ -24,7 +24,7 @@ from ts26927.errors import (
     UnknownStepError,
     WrongPartyError,
 )
-from ts26927.flows.functions import LogicalFunction
+from ts26927.flows.functions import LogicalFunction, Side
 from ts26927.flows.table import Flow, Step
 from ts26927.models import wire_errors
 from ts26927.models.base import TsModel
@@ -54,8 +54,12 @@ class Accepted:
 class FlowSession:
     """One run of a flow between its parties."""
 
-    def __init__(self, flow: Flow) -> None:
+    def __init__(self, flow: Flow, *, view: Side | None = None) -> None:
+        """A session of ``flow``; with ``view``, as one side sees it: steps between
+        functions of the other side(s) are not seen and are passed over."""
         self.flow = flow
+        self.view = view
+        self._hidden = flow.hidden_from(view)
         self._state: frozenset[int] | None = None
         self._history: list[Accepted] = []
 
@@ -73,12 +77,12 @@ class FlowSession:
 
     def allowed(self) -> list[str]:
         """Step ids that may come next, in the TR's order."""
-        return self.flow.automaton.allowed(self._state)
+        return self.flow.automaton.allowed(self._state, self._hidden)
 
     @property
     def can_end(self) -> bool:
         """True when the flow may end here (every mandatory step has happened)."""
-        return self.flow.automaton.can_end(self._state)
+        return self.flow.automaton.can_end(self._state, self._hidden)
 
     # -- the one mutating operation --------------------------------------------------------
     def accept(
@@ -96,7 +100,7 @@ class FlowSession:
         step = self.flow.step(step_id)
         if step is None:
             raise self._refuse(UnknownStepError, step_id, "the flow has no such step")
-        positions = self.flow.automaton.next_positions(self._state, step_id)
+        positions = self.flow.automaton.next_positions(self._state, step_id, self._hidden)
         if not positions:
             raise self._refuse(StepOutOfOrderError, step_id, "out of order")
         self._check_parties(step, sender, receiver)
@@ -161,6 +165,7 @@ class FlowSession:
     def to_wire(self) -> dict[str, Any]:
         return {
             "flow": self.flow.id,
+            **({"view": self.view.value} if self.view else {}),
             "state": self.state,
             "history": [a.to_wire() for a in self._history],
         }
@@ -176,7 +181,11 @@ class FlowSession:
         flow = flows.get(str(data.get("flow")))
         if flow is None:
             raise SessionRestoreError(f"unknown flow {data.get('flow')!r}")
-        session = cls(flow)
+        try:
+            view = Side(data["view"]) if "view" in data else None
+        except ValueError:
+            raise SessionRestoreError(f"unknown view {data.get('view')!r}") from None
+        session = cls(flow, view=view)
         for index, entry in enumerate(data["history"]):
             if not isinstance(entry, dict) or "step" not in entry:
                 raise SessionRestoreError(f"/history/{index}: not a step entry")

@@ -91,21 +91,52 @@ class Automaton:
     follow: dict[int, frozenset[int]] = field(default_factory=dict)
     branch: dict[int, tuple[str, ...]] = field(default_factory=dict)  # position -> branch path
 
-    def next_positions(self, state: frozenset[int] | None, step: str) -> frozenset[int]:
-        """Positions reached by ``step`` from ``state`` (None: the start)."""
-        return frozenset(p for p in self.candidates(state) if self.labels[p] == step)
+    def next_positions(
+        self, state: frozenset[int] | None, step: str, hidden: frozenset[str] = frozenset()
+    ) -> frozenset[int]:
+        """Positions reached by ``step`` from ``state`` (None: the start), passing through
+        any number of ``hidden`` steps (steps a party of the flow does not see)."""
+        return frozenset(p for p in self.candidates(state, hidden) if self.labels[p] == step)
 
-    def candidates(self, state: frozenset[int] | None) -> frozenset[int]:
+    def _direct(self, state: frozenset[int] | None) -> frozenset[int]:
         if state is None:
             return self.first
         return frozenset().union(*(self.follow[p] for p in state))
 
-    def allowed(self, state: frozenset[int] | None) -> list[str]:
-        """Step ids that may come next, in structure order, without repeats."""
-        return list(dict.fromkeys(self.labels[p] for p in sorted(self.candidates(state))))
+    def _closure(self, state: frozenset[int] | None, hidden: frozenset[str]) -> set[int]:
+        """Positions reachable from ``state`` through hidden positions (those included)."""
+        seen: set[int] = set()
+        stack = list(self._direct(state))
+        while stack:
+            position = stack.pop()
+            if position in seen:
+                continue
+            seen.add(position)
+            if self.labels[position] in hidden:
+                stack.extend(self.follow[position])
+        return seen
 
-    def can_end(self, state: frozenset[int] | None) -> bool:
-        return self.nullable if state is None else bool(state & self.last)
+    def candidates(
+        self, state: frozenset[int] | None, hidden: frozenset[str] = frozenset()
+    ) -> frozenset[int]:
+        """Positions that may come next (beyond any hidden ones)."""
+        if not hidden:
+            return self._direct(state)
+        return frozenset(p for p in self._closure(state, hidden) if self.labels[p] not in hidden)
+
+    def allowed(
+        self, state: frozenset[int] | None, hidden: frozenset[str] = frozenset()
+    ) -> list[str]:
+        """Step ids that may come next, in structure order, without repeats."""
+        labels = (self.labels[p] for p in sorted(self.candidates(state, hidden)))
+        return list(dict.fromkeys(labels))
+
+    def can_end(self, state: frozenset[int] | None, hidden: frozenset[str] = frozenset()) -> bool:
+        """True when the flow may end here (possibly after hidden steps)."""
+        ends = self.nullable if state is None else bool(state & self.last)
+        if ends or not hidden:
+            return ends
+        return any(p in self.last for p in self._closure(state, hidden))
 
 
 @dataclass(frozen=True)

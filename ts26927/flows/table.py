@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ts26927.flows.functions import LogicalFunction
+from ts26927.flows.functions import LogicalFunction, Side
 from ts26927.flows.structure import (
     Automaton,
     Node,
@@ -82,6 +82,14 @@ class Flow:
             seen.setdefault(s.sender.key, s.sender)
             seen.setdefault(s.receiver.key, s.receiver)
         return list(seen.values())
+
+    def hidden_from(self, side: Side | None) -> frozenset[str]:
+        """Steps a party on ``side`` does not see: both ends on the other side(s)."""
+        if side is None:
+            return frozenset()
+        return frozenset(
+            s.id for s in self.steps if s.sender.side != side and s.receiver.side != side
+        )
 
     def is_optional(self, step_id: str) -> bool:
         """True when every occurrence of the step lies inside an option (or a 0+ loop)."""
