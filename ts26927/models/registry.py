@@ -92,6 +92,7 @@ MESSAGE_TYPES: tuple[type[TsModel], ...] = (
     operation.SessionUpdate,
     operation.ModelIngest,
     operation.ServiceAnnouncement,
+    common.ModelUpdateRequest,
 )
 
 #: Formats of the reference engine that implementations exchange: the intermediate data

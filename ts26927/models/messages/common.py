@@ -8,12 +8,21 @@ from typing import Self
 from pydantic import model_validator
 
 from ts26927.models.base import TsModel, rule_violation, tr_field, with_schema
-from ts26927.models.endpoint_capability import EndpointCapabilityInformation
+from ts26927.models.endpoint_capability import EndpointCapabilityInformation, EndpointType
 from ts26927.models.examples import EXAMPLES
+from ts26927.models.extensible import extensible
 from ts26927.models.intermediate_data import IntermediateTensor
 from ts26927.models.model_information import AiModelInformation
 from ts26927.models.service_requirement import ServiceRequirementInformation
-from ts26927.models.units import Identifier, Sha256Hex, Uinteger, Uri
+from ts26927.models.units import (
+    Identifier,
+    NonNegativeFloat,
+    Percentage,
+    PositiveInt,
+    Sha256Hex,
+    Uinteger,
+    Uri,
+)
 
 _DIGEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 _TENSOR = {"name": "input", "tensorShape": [1, 3, 224, 224], "tensorElementDataType": "FLOAT"}
@@ -57,6 +66,12 @@ class ModelSelection(TsModel):
         "Description of the selected model (6.6.2).",
         default=None,
         examples=[EXAMPLES["AiModelInformation"][0]],
+    )
+    variant_identifier: Identifier | None = tr_field(
+        None,
+        "Selected variant of the model (e.g. a precision level), when it has several.",
+        default=None,
+        examples=["model_1-int8"],
     )
 
 
@@ -127,13 +142,40 @@ class DeliverySessionSetup(TsModel):
         default=None,
         examples=["https://models.example.com/model_1.onnx"],
     )
+    variant_identifier: Identifier | None = tr_field(
+        None,
+        "Variant (e.g. precision level or update package) to deliver.",
+        default=None,
+        examples=["model_1-int8"],
+    )
+
+
+class ChunkInformation(TsModel):
+    """How the model data is cut into chunks, each verified on arrival.
+
+    Chunk *i* holds bytes ``i * chunkSize`` up to ``(i + 1) * chunkSize`` (the last one may
+    be shorter); there is one digest per chunk, so a corrupted chunk is detected and fetched
+    again alone, and a delivery resumes after the last verified chunk.
+    """
+
+    chunk_size: PositiveInt = tr_field(
+        None, "Size of every chunk but the last.", unit="bytes", examples=[1048576]
+    )
+    chunk_sha256: list[Sha256Hex] = tr_field(
+        None,
+        "SHA-256 of each chunk, in order.",
+        min_length=1,
+        max_length=65536,
+        examples=[[_DIGEST]],
+    )
 
 
 class ModelDataDelivery(TsModel):
     """The AI Model Access Function (or the network inference engine) receives model data.
 
     The model bytes travel in the delivery session; this message describes them so that the
-    receiver can verify size and integrity before use.
+    receiver can verify size and integrity before use. With ``chunks``, each chunk is
+    verified on arrival; ``sha256`` always covers the whole data.
     """
 
     model_identifier: Identifier = tr_field(None, "Delivered model.", examples=["model_1"])
@@ -145,6 +187,17 @@ class ModelDataDelivery(TsModel):
     variant_identifier: Identifier | None = tr_field(
         None, "Variant (precision level) delivered.", default=None, examples=["model_1-int8"]
     )
+    delivery_session_id: Identifier | None = tr_field(
+        None, "Delivery session the data travels in.", default=None, examples=["d-1"]
+    )
+    chunks: ChunkInformation | None = tr_field(
+        None,
+        "Chunking of the data, for per-chunk verification and resumption. The number of "
+        "digests is the size divided by the chunk size, rounded up; a receiver refuses a "
+        "description where it is not.",
+        default=None,
+        examples=[{"chunkSize": 40000000, "chunkSha256": [_DIGEST]}],
+    )
 
 
 class ModelHandover(TsModel):
@@ -154,6 +207,13 @@ class ModelHandover(TsModel):
     sha256: Sha256Hex = tr_field(None, "SHA-256 of the model data.", examples=[_DIGEST])
     subset: ModelSubset = tr_field(
         None, "Whole model or which subset.", default=ModelSubset.WHOLE, examples=["WHOLE"]
+    )
+    variant_identifier: Identifier | None = tr_field(
+        None,
+        "Variant handed over: a model usable on its own, or an update package the inference "
+        "engine applies to the model it runs.",
+        default=None,
+        examples=["model_1-int8"],
     )
 
 
@@ -187,6 +247,74 @@ class InferenceOutput(TsModel):
         default=None,
         max_length=1000,
         examples=[["cat"]],
+    )
+
+
+class UpdateCause(StrEnum):
+    """Why an AI model update is requested during the service (clause 5.2.2.1; extensible)."""
+
+    UE_MEMORY = "UE_MEMORY"
+    """The memory usage of the UE processing the model exceeds a threshold."""
+    UE_PERFORMANCE = "UE_PERFORMANCE"
+    """The UE's performance deteriorates (e.g. inference slower than the service allows)."""
+    UE_POWER = "UE_POWER"
+    """Running the model raises the UE's power consumption too much (or its battery is low)."""
+    NETWORK_CONDITIONS = "NETWORK_CONDITIONS"
+    """Network load or the bandwidth available to the UE changed."""
+    ACCURACY = "ACCURACY"
+    """The model's accuracy no longer meets the requirement (clause 6.2.2.2)."""
+    PRECISION = "PRECISION"
+    """A higher-precision level of an adaptive model is wanted (5.2.2.2.2 step 11)."""
+
+
+UpdateCauseValue = extensible(UpdateCause)
+
+
+class UeStatus(TsModel):
+    """Current status of the UE that the network may collect before it triggers an AI model
+    update (clause 5.2.2.1: memory, CPU, current load, power consumption, battery)."""
+
+    memory_usage: NonNegativeFloat | None = tr_field(
+        None, "Memory used by the AI media service.", default=None, unit="MB", examples=[512]
+    )
+    available_memory: NonNegativeFloat | None = tr_field(
+        None, "Memory still available on the UE.", default=None, unit="MB", examples=[1024]
+    )
+    cpu_load: Percentage | None = tr_field(
+        None, "Current load of the UE's processors.", default=None, unit="%", examples=[85]
+    )
+    inference_latency: NonNegativeFloat | None = tr_field(
+        None, "Measured inference latency of the model.", default=None, unit="ms", examples=[42]
+    )
+    power_consumption: NonNegativeFloat | None = tr_field(
+        None, "Current power consumption of the UE.", default=None, unit="mW", examples=[2500]
+    )
+    battery_level: Percentage | None = tr_field(
+        None, "Current battery level.", default=None, unit="%", examples=[35]
+    )
+
+
+class ModelUpdateRequest(TsModel):
+    """A request to update the AI model during the service (clause 5.2.2.1), sent by the UE
+    (its memory use or performance crossed a threshold) or raised by the network itself."""
+
+    model_identifier: Identifier = tr_field(None, "Model in use.", examples=["model_1"])
+    variant_identifier: Identifier | None = tr_field(
+        None, "Variant in use.", default=None, examples=["model_1-int8"]
+    )
+    initiator: EndpointType = tr_field(None, "Who triggers the update.", examples=["UE"])
+    cause: UpdateCauseValue = tr_field(None, "Why.", examples=["UE_MEMORY"])
+    ue_status: UeStatus | None = tr_field(
+        None,
+        "The UE status the decision is based on.",
+        default=None,
+        examples=[{"memoryUsage": 512, "availableMemory": 64, "cpuLoad": 85}],
+    )
+    target_variant: Identifier | None = tr_field(
+        None,
+        "Variant wanted instead, when the initiator already knows it.",
+        default=None,
+        examples=["model_2-int8"],
     )
 
 
