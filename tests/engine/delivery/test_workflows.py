@@ -7,15 +7,23 @@ import hashlib
 import numpy as np
 import pytest
 
+from tests.engine.delivery.models import matmul_model
 from tests.engine.delivery.test_selection import service, ue
 from ts26927.engine.delivery.evaluation import digits_evaluation
 from ts26927.engine.delivery.link import Faults
 from ts26927.engine.delivery.repository import ModelRepository
 from ts26927.engine.delivery.selection import Preference, SelectionRequest
-from ts26927.engine.delivery.workflows import RunSettings, run_adaptive, run_generic
+from ts26927.engine.delivery.updates import PlanKind, check_status, plan_update
+from ts26927.engine.delivery.workflows import (
+    RunSettings,
+    run_adaptive,
+    run_generic,
+    switch_model,
+)
 from ts26927.engine.digits import INPUT, OUTPUT, digits_classifier
 from ts26927.engine.runtime import Runner
 from ts26927.errors import DeliverySelectionError
+from ts26927.models.messages.common import UeStatus, UpdateCause
 
 UE = ue(
     connectionCapabilities="1 Mbps",
@@ -110,3 +118,29 @@ def test_when_nothing_fits_the_selection_says_why(digits_repository: ModelReposi
     )
     with pytest.raises(DeliverySelectionError, match="digits-int8"):
         run_adaptive(digits_repository, slow, _media())
+
+
+def test_a_ue_memory_threshold_switches_the_serving_model() -> None:
+    repository = ModelRepository()
+    rng = np.random.default_rng(0)
+    repository.add(matmul_model(rng.standard_normal((64, 400))), identifier="large")
+    repository.add(matmul_model(rng.standard_normal((64, 10))), identifier="small")
+    endpoint = ue()
+    request = SelectionRequest(ue=endpoint, service=service())
+    feeds = [{"x": rng.standard_normal((1, 64)).astype(np.float32)}]
+    run = run_generic(repository, request, feeds, models=["large"])
+    assert run.option.model_identifier == "large"
+    large_memory = repository.information("large").processing_capabilities.memory  # type: ignore[union-attr]
+    status = UeStatus(memory_usage=95.0, available_memory=1.0)
+    update = check_status(status, request, model="large", variant="large-full")
+    assert update is not None and update.cause is UpdateCause.UE_MEMORY
+    plan = plan_update(repository.manifest(), update, request)
+    assert plan.kind is PlanKind.SWITCH_MODEL and plan.option is not None
+    assert plan.option.model_identifier == "small" and plan.option.memory_mb < large_memory
+    record = switch_model(repository, run, plan.option, feeds, settings=SETTINGS)
+    assert run.engine.handover is not None
+    assert run.engine.handover.model_identifier == "small"
+    assert record.outputs[0]["y"].shape == (1, 10)
+    # Accuracy unknown for both: the fewest bytes win, the small model's base package.
+    assert record.variant == plan.option.variant_identifier == "small-int8"
+    assert record.received.data == repository.variant("small", "small-int8").data

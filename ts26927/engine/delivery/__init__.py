@@ -32,7 +32,13 @@ from ts26927.engine.delivery.selection import (
 )
 from ts26927.engine.delivery.transfer import DeliveryFunction, ModelReceiver, Progress, describe
 from ts26927.engine.delivery.updates import UpdatePlan, UpdateThresholds, check_status, plan_update
-from ts26927.engine.delivery.workflows import RunSettings, WorkflowRun, run_adaptive, run_generic
+from ts26927.engine.delivery.workflows import (
+    RunSettings,
+    WorkflowRun,
+    run_adaptive,
+    run_generic,
+    switch_model,
+)
 
 __all__ = [
     "AdaptiveEncoding",
@@ -65,4 +71,5 @@ __all__ = [
     "run_adaptive",
     "run_generic",
     "select",
+    "switch_model",
 ]

@@ -9,6 +9,12 @@ SHA-256 is in every header). Each package names the SHA-256 of the one it update
 Refined weights are the float32 initializers of the main graph with two or more elements;
 every other tensor (scalars, integer tensors, other float types, subgraphs) travels exactly
 in the skeleton.
+
+Composition: the TR names additive (bits or neurons added) and consecutive (data appended,
+e.g. early exits) composition. This engine implements additive, bit-incremental composition,
+which every model supports; consecutive composition needs models trained with exits, which
+the embedded models are not, so it is left to the manifest's ``composition`` value for
+implementations that have such models.
 """
 
 from __future__ import annotations

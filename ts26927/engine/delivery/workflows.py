@@ -7,6 +7,10 @@ infer — and, adaptively, the precision update loop (steps 11, 5, 6, 7, 12) whi
 keeps serving. Reading of the TR: a session re-established after an interruption, and a
 chunk fetched again, belong to the transfer of step 5 (generic) or 6 (adaptive) — a
 client's range request — and are not new workflow steps.
+
+A model switch during the service (5.2.2.1: a UE's memory or performance threshold, or
+the network's decision) has no numbered steps in the TR; :func:`switch_model` delivers the
+new model through the same verified delivery sessions and replaces the running one.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from ts26927.engine.delivery.selection import (
     select,
 )
 from ts26927.engine.delivery.transfer import DEFAULT_CHUNK_SIZE
+from ts26927.engine.delivery.variants import PACKAGE_FORMAT
 from ts26927.engine.dtypes import from_numpy
 from ts26927.engine.loading import load_model
 from ts26927.errors import DeliverySelectionError
@@ -79,6 +84,7 @@ class WorkflowRun:
     flow: FlowSession
     selection: DeliverySelection
     option: DeliveryOption
+    engine: InferenceEngine = field(default_factory=InferenceEngine)
     levels: list[LevelRecord] = field(default_factory=list)
 
     @property
@@ -118,7 +124,7 @@ def run_generic(
     )
     received = _deliver(repository, option.variant_identifier, model, "4", "5", run, settings, 1)
     handover = handover_of(model, received.data, option.variant_identifier)
-    engine = InferenceEngine()
+    engine = run.engine
     engine.load(load_model(received.data, limits=repository.limits), handover)
     flow.accept("6", handover)
     outputs = _infer(flow, engine, media, ("7", "8", "9"), 0)
@@ -150,7 +156,7 @@ def run_adaptive(
     received = _deliver(repository, base, model, "5", "6", run, settings, 1)
     progressive = ProgressiveModel(received.data, limits=repository.limits)
     handover = handover_of(model, received.data, base)
-    engine = InferenceEngine()
+    engine = run.engine
     engine.load(progressive.to_model(), handover)
     flow.accept("7", handover)
     sequence = 0
@@ -175,6 +181,47 @@ def run_adaptive(
         run.levels.append(_record(target, received, engine, evaluation, outputs))
         current = target
     return run
+
+
+def switch_model(
+    repository: ModelRepository,
+    run: WorkflowRun,
+    option: DeliveryOption,
+    media: Sequence[Feeds],
+    *,
+    evaluation: EvaluationSet | None = None,
+    settings: RunSettings | None = None,
+) -> LevelRecord:
+    """Replace the model ``run`` serves by ``option`` (an update plan's choice), delivering
+    every package on its path; the old model serves until the new one is loaded."""
+    settings = settings or RunSettings()
+    model = option.model_identifier
+    progressive: ProgressiveModel | None = None
+    received: Received | None = None
+    for number, variant in enumerate(option.path.steps, start=len(run.levels) + 1):
+        target = repository.variant(model, variant.variant_identifier)
+        session = f"{settings.session_id}-d{number}"
+        server = describe_variant(target, model, session, settings.chunk_size)
+        link = Link(
+            segment_size=settings.segment_size,
+            bit_rate_bps=settings.bit_rate_bps,
+            faults=settings.faults,
+        )
+        received = receive_variant(server, variant.sha256, link, limits=repository.limits)
+        if progressive is not None:
+            progressive.apply(received.data)
+        elif variant.data_format == PACKAGE_FORMAT:
+            progressive = ProgressiveModel(received.data, limits=repository.limits)
+    assert received is not None  # a path has at least its root
+    if progressive is not None:
+        new_model = progressive.to_model()
+    else:  # a model file: usable on its own, nothing applies to it
+        new_model = load_model(received.data, limits=repository.limits)
+    run.engine.load(new_model, handover_of(model, received.data, option.variant_identifier))
+    outputs = [run.engine.infer(feeds) for feeds in media]
+    record = _record(option.variant_identifier, received, run.engine, evaluation, outputs)
+    run.levels.append(record)
+    return record
 
 
 def _select(
