@@ -141,6 +141,11 @@ def test_steps_stay_usable_at_the_ends_of_the_float32_range() -> None:
     huge = np.array([3.4028235e38, -3.4028235e38], np.float32)
     step = qz.tensor_step(huge, 8, 16, None)
     assert np.isfinite(step * np.float32(qz.max_code(8, 16)))
+    # Evenly spread huge values: the SQNR target alone would give a step that overflows.
+    spread = np.tile(np.array([3e38, -3e38], np.float32), 50)
+    step = qz.tensor_step(spread, 8, 16, 36.0)
+    assert np.isfinite(step * np.float32(qz.max_code(8, 16)))
+    assert step > np.float32(3e38 / qz.max_code(8, 16))
     assert qz.tensor_step(np.array([1e-45, 0.0], np.float32), 8, 16, None) > 0
     assert qz.tensor_step(np.array([np.nan, np.inf], np.float32), 8, 16, 36.0) == 1.0
 

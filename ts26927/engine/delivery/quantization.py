@@ -56,11 +56,14 @@ def tensor_step(
     step = np.float32(base / 2 ** (top_depth - base_depth))
     if step <= 0:
         return _TINY
-    # Near the float32 maximum, the largest code times a rounded-up step could overflow.
+    # Near the float32 maximum, the largest code times the step could overflow: then take
+    # the largest step that cannot (a finer grid, never a coarser one).
     limit = np.float32(max_code(base_depth, top_depth))
     with np.errstate(over="ignore"):
-        while not np.isfinite(step * limit):
-            step = np.nextafter(step, np.float32(0))
+        if not np.isfinite(step * limit):
+            step = np.float32(float(np.finfo(np.float32).max) / float(limit))
+            while not np.isfinite(step * limit):  # at most an ulp or two
+                step = np.nextafter(step, np.float32(0))
     return step
 
 

@@ -241,8 +241,9 @@ class ModelRepository:
     def _build(self, source: ModelSource, evaluation: EvaluationSet | None) -> StoredModel:
         model = canonical(source.load(), source.identifier)
         data = model.SerializeToString()
-        if len(data) > self.limits.max_model_bytes:
-            raise RepositoryError(source.identifier, f"{len(data)} bytes is over the model limit")
+        # Whatever its origin, a model passes every check of a model from the wire before
+        # it is listed (size limits, declared sizes, the ONNX checker).
+        load_model(data, limits=self.limits)
         analysis = analyze(model, label=source.identifier, limits=self.limits)
         accuracy = None if evaluation is None else evaluation.accuracy(model)
         information = model_information(
