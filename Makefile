@@ -1,5 +1,6 @@
 # Two commands for a fresh machine with Python 3.11 and make:
-#   make demo   set up .venv on first use, then run the main job
+#   make demo   set up .venv on first use, then run the main job (walk-through, then the
+#               conformance suite against the reference engine)
 #   make test   set up .venv on first use, then run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -16,6 +17,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/ts26927 demo
+	$(VENV)/bin/ts26927 conformance run
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q

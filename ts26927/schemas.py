@@ -173,10 +173,30 @@ def expected_files() -> dict[str, str]:
     files[PLAIN_OPENAPI_FILE] = _dump(plain_openapi_document())
     for name in TYPES:
         files[f"{EXAMPLES_DIR}/{name}.json"] = _dump(examples_of(TYPES[name])[0])
+    files[CASE_SCHEMA_FILE] = _dump(case_schema())
     return files
 
 
-_OWNED = ("*.json", f"{EXAMPLES_DIR}/*.json")
+CASE_SCHEMA_FILE = "conformance/TestCase.schema.json"
+
+
+def case_schema() -> dict[str, Any]:
+    """JSON Schema of the conformance case format (``conformance/cases/*.json``)."""
+    from ts26927.conformance.case import TestCase  # the conformance layer sits above
+
+    body = TestCase.model_json_schema(by_alias=True, schema_generator=_WireSchema)
+    body.pop("title", None)
+    return {
+        "$schema": DIALECT,
+        "$id": f"{ID_PREFIX}conformance:TestCase",
+        "title": "TestCase",
+        "description": "A ts26927 conformance test case: one TR workflow replayed against "
+        "an implementation under test, with the TR's step ids and the checks on its answers.",
+        **body,
+    }
+
+
+_OWNED = ("*.json", f"{EXAMPLES_DIR}/*.json", "conformance/*.json")
 
 
 def export(directory: Path) -> list[Path]:

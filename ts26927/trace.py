@@ -111,6 +111,7 @@ def workflow_steps() -> list[dict[str, Any]]:
     """Every numbered step of every workflow, with the objects implementing it."""
     from ts26927.flows import FLOWS  # the flows layer sits above models
 
+    coverage = _case_coverage()
     return [
         {
             "flow": flow.id,
@@ -124,6 +125,7 @@ def workflow_steps() -> list[dict[str, Any]]:
             "repeats": flow.repeats(step.id),
             "branches": [" / ".join(path) for path in flow.branches(step.id) if path],
             "implementedBy": f"ts26927.flows.FLOWS[{flow.id!r}].step({step.id!r})",
+            "coveredBy": coverage.get((flow.id, step.id), []),
             "message": None if step.message is None else step.message.__name__,
             "messageSchema": None
             if step.message is None
@@ -132,3 +134,20 @@ def workflow_steps() -> list[dict[str, Any]]:
         for flow in FLOWS.values()
         for step in flow.steps
     ]
+
+
+def _case_coverage() -> dict[tuple[str, str], list[str]]:
+    """(flow, step) -> ids of the conformance cases that perform that step."""
+    from ts26927.conformance.suite import DEFAULT_CASES, SuiteError, load_suite
+
+    coverage: dict[tuple[str, str], list[str]] = {}
+    try:
+        cases = load_suite(DEFAULT_CASES)
+    except SuiteError:
+        return coverage  # no suite beside this installation
+    for case in cases:
+        for step in case.steps:
+            ids = coverage.setdefault((case.flow, step.step), [])
+            if case.id not in ids:
+                ids.append(case.id)
+    return coverage

@@ -178,3 +178,13 @@ def test_restore_refuses_an_unknown_view() -> None:
     data["view"] = "SATELLITE"
     with pytest.raises(SessionRestoreError, match="unknown view"):
         FlowSession.from_wire(data, FLOWS)
+
+
+def test_rewind_takes_back_the_last_step() -> None:
+    s = _split_until("0", "1", "2a")
+    s.rewind()
+    assert s.state == "after step 1" and s.allowed() == ["2a", "2b"]
+    s.accept("2b", message_for(s.flow.step("2b")))
+    empty = session("model-delivery")
+    with pytest.raises(IndexError):
+        empty.rewind()

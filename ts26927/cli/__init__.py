@@ -13,9 +13,9 @@ import argparse
 from collections.abc import Sequence
 
 from ts26927 import __version__
-from ts26927.cli import bench, fl, flows, metadata, models, split
+from ts26927.cli import bench, conformance, fl, flows, metadata, models, split
 
-COMMANDS = (metadata, flows, fl, split, bench, models)
+COMMANDS = (metadata, flows, fl, split, bench, models, conformance)
 
 
 def parser() -> argparse.ArgumentParser:

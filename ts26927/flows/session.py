@@ -62,6 +62,7 @@ class FlowSession:
         self._hidden = flow.hidden_from(view)
         self._state: frozenset[int] | None = None
         self._history: list[Accepted] = []
+        self._previous: list[frozenset[int] | None] = []
 
     # -- queries ---------------------------------------------------------------------------
     @property
@@ -105,8 +106,16 @@ class FlowSession:
             raise self._refuse(StepOutOfOrderError, step_id, "out of order")
         self._check_parties(step, sender, receiver)
         accepted = Accepted(step, self._validate(step, message))
+        self._previous.append(self._state)
         self._state = positions
         self._history.append(accepted)
+        return accepted
+
+    def rewind(self) -> Accepted:
+        """Take back the last accepted step (e.g. when its content was refused later);
+        IndexError when nothing was accepted."""
+        accepted = self._history.pop()
+        self._state = self._previous.pop()
         return accepted
 
     # -- checks ----------------------------------------------------------------------------

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from ts26927.cli import main
+
+ROOT = Path(__file__).parent.parent.parent
+CASES = str(ROOT / "conformance" / "cases")
+
+
+def test_run_writes_json_and_junit_reports(tmp_path: Path, capsys) -> None:
+    report, junit = tmp_path / "r.json", tmp_path / "r.xml"
+    code = main(
+        [
+            "conformance",
+            "run",
+            "--cases",
+            CASES,
+            "--case",
+            "5.2.2.2.1-*",
+            "--report",
+            str(report),
+            "--junit",
+            str(junit),
+        ]
+    )
+    assert code == 0
+    data = json.loads(report.read_text())
+    assert data["succeeded"] and data["summary"]["pass"] == 3
+    assert data["implementation"]["name"] == "ts26927-reference" and data["suiteVersion"]
+    suite = ET.fromstring(junit.read_text())
+    assert suite.get("tests") == "3" and suite.get("failures") == "0"
+    assert "summary: 3 pass" in capsys.readouterr().out
+
+
+def test_a_run_where_nothing_ran_fails(capsys) -> None:
+    assert main(["conformance", "run", "--cases", CASES, "--case", "no-such-*"]) == 1
+    assert "no case ran" in capsys.readouterr().err
+
+
+def test_expectations_mark_known_failures(tmp_path: Path, capsys) -> None:
+    expectations = tmp_path / "expected.json"
+    expectations.write_text(
+        json.dumps({"5.2.2.2.1-model-delivery-001": {"verdict": "fail", "reason": "known bug 12"}})
+    )
+    code = main(
+        [
+            "conformance",
+            "run",
+            "--cases",
+            CASES,
+            "--case",
+            "5.2.2.2.1-model-delivery-001",
+            "--expectations",
+            str(expectations),
+        ]
+    )
+    assert code == 1  # it passes although a failure was expected: an unexpected pass
+    assert "unexpected: 5.2.2.2.1-model-delivery-001" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--target", "python:nope.module:factory"], "cannot import"),
+        (["--target", "stdio:foo"], "unsupported target"),
+        (["--cases", "/nonexistent"], "no case directory"),
+    ],
+)
+def test_run_usage_errors(args: list[str], message: str, capsys) -> None:
+    assert main(["conformance", "run", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_list_and_replay(capsys) -> None:
+    assert main(["conformance", "list", "--cases", CASES, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {c["flow"] for c in listed} == {"model-delivery", "split-inference"}
+    assert main(["conformance", "replay", "--cases", CASES, "5.2.3.2-split-inference-003"]) == 0
+    out = capsys.readouterr().out
+    assert "IUT performed step 18a" in out and "verdict: pass" in out
+
+
+def test_selftest_command(capsys) -> None:
+    assert main(["conformance", "selftest", "--cases", CASES]) == 0
+    assert "as expected" in capsys.readouterr().out

@@ -1,0 +1,95 @@
+"""The case files: valid, tied to real flows and steps, and covering what they claim."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ts26927.conformance.applicability import ApplicabilityError, applies, names
+from ts26927.conformance.case import TestCase
+from ts26927.conformance.checks import CHECKS
+from ts26927.conformance.fixtures import FIXTURES
+from ts26927.conformance.suite import SuiteError, load_case, load_suite, select_cases
+from ts26927.flows import FLOWS
+
+ROOT = Path(__file__).parent.parent.parent
+CASES = load_suite(ROOT / "conformance" / "cases")
+
+
+def test_the_suite_has_cases_with_unique_ids() -> None:
+    ids = [c.id for c in CASES]
+    assert len(ids) >= 9 and len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_each_case_names_real_fixtures_checks_and_steps(case: TestCase) -> None:
+    flow = FLOWS[case.flow]
+    assert case.clause == flow.clause and case.figure == flow.figure
+    for step in case.steps:
+        assert flow.step(step.step) is not None
+        if step.fixture:
+            assert step.fixture in FIXTURES
+        for check in step.checks:
+            assert check.check in CHECKS
+    assert "with {" in case.purpose.text() and "ensure that" in case.purpose.text()
+
+
+def test_every_step_of_the_cased_flows_is_exercised() -> None:
+    for flow_id in {c.flow for c in CASES}:
+        used = {s.step for c in CASES if c.flow == flow_id for s in c.steps}
+        assert used == {s.id for s in FLOWS[flow_id].steps}, flow_id
+
+
+def test_each_branch_has_its_own_case() -> None:
+    split = [c for c in CASES if c.flow == "split-inference"]
+    firsts = {
+        (("2a" in {s.step for s in c.steps}), ("15a" in {s.step for s in c.steps})) for c in split
+    }
+    assert {(True, False), (False, False), (True, True)} <= firsts
+    assert any(s.expect_refusal for c in CASES for s in c.steps)
+
+
+def test_selection_by_glob_clause_and_role() -> None:
+    assert {c.flow for c in select_cases(CASES, pattern="5.2.3.2-*")} == {"split-inference"}
+    assert {c.clause for c in select_cases(CASES, clause="5.2.2")} == {"5.2.2.2.1"}
+    assert select_cases(CASES, role="ue") == []
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.update(flow="nope"), "unknown flow"),
+        (lambda d: d["steps"].append({"step": "99", "by": "TS"}), "not in flow"),
+        (lambda d: d.update(clause="5.2.3.2"), "is clause 5.2.2.2.1"),
+        (lambda d: d.update(role="SATELLITE"), "role"),
+        (lambda d: d["steps"].append({"step": "5", "by": "IUT", "fixture": "x"}), "IUT step"),
+    ],
+)
+def test_bad_case_files_are_refused(tmp_path: Path, mutate, message: str) -> None:
+    source = ROOT / "conformance" / "cases" / "5.2.2.2.1-model-delivery-001.json"
+    data = json.loads(source.read_text())
+    mutate(data)
+    target = tmp_path / source.name
+    target.write_text(json.dumps(data))
+    with pytest.raises(SuiteError, match=message):
+        load_case(target)
+
+
+def test_file_name_must_be_the_case_id(tmp_path: Path) -> None:
+    source = ROOT / "conformance" / "cases" / "5.2.2.2.1-model-delivery-001.json"
+    (tmp_path / "other.json").write_text(source.read_text())
+    with pytest.raises(SuiteError, match="file name must be the case id"):
+        load_case(tmp_path / "other.json")
+
+
+def test_applicability_expressions() -> None:
+    caps = frozenset({"A", "B"})
+    assert applies("A", caps) and not applies("C", caps)
+    assert applies({"all": ["A", "B"]}, caps) and not applies({"all": ["A", "C"]}, caps)
+    assert applies({"any": ["C", "B"]}, caps) and applies({"not": "C"}, caps)
+    assert names({"all": ["A", {"not": "C"}]}) == {"A", "C"}
+    for bad in ({"all": []}, {"xor": ["A"]}, 3, {"all": ["A"], "any": ["B"]}):
+        with pytest.raises(ApplicabilityError):
+            applies(bad, caps)

@@ -1,0 +1,118 @@
+"""The reference implementation under test: the library's own engine behind the
+:class:`~ts26927.bindings.base.Implementation` interface — the suite's default target and
+the baseline its self-test mutates.
+
+It plays the network side of generic model delivery (5.2.2.2.1) and of split inference
+(5.2.3.2, both negotiation alternatives, both data sources). Every step it receives is
+first checked against its own view of the flow (out-of-order or malformed steps are
+refused), and every step it performs is checked too, so it never answers illegally.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ts26927 import __version__
+from ts26927.bindings.base import ImplementationInfo, Output, Refusal, Reply
+from ts26927.bindings.reference.model_delivery import NetworkModelDelivery
+from ts26927.bindings.reference.split_inference import NetworkSplitInference
+from ts26927.engine.split_service import digits_service
+from ts26927.errors import ProtocolError, Ts26927Error
+from ts26927.flows import FlowSession, get_flow
+from ts26927.flows.functions import Side
+
+CAPABILITIES = frozenset(
+    {
+        "MODEL_DELIVERY_NETWORK",
+        "SPLIT_INFERENCE_NETWORK",
+        "SPLIT_NETWORK_DECIDES",
+        "SPLIT_UE_DECIDES",
+        "SPLIT_DATA_SOURCE_UE",
+        "SPLIT_DATA_SOURCE_NETWORK",
+    }
+)
+
+
+class SetupError(Ts26927Error, RuntimeError):
+    """The IUT cannot set up what a case asks for."""
+
+
+class Player(Protocol):
+    def on(
+        self, step: str, message: dict[str, Any] | None, attachments: dict[str, bytes]
+    ) -> Reply: ...
+
+    def poll(self) -> Reply: ...
+
+
+class ReferenceImplementation:
+    """The reference engine as an IUT (network side)."""
+
+    def __init__(self) -> None:
+        self.view: FlowSession | None = None
+        self.player: Player | None = None
+
+    def describe(self) -> ImplementationInfo:
+        return ImplementationInfo(
+            name="ts26927-reference", version=__version__, capabilities=CAPABILITIES
+        )
+
+    def setup(self, case_id: str, flow: str, role: str, state: dict[str, Any]) -> None:
+        if role != Side.NETWORK.value:
+            raise SetupError(f"{case_id}: the reference plays the network side only")
+        params = state.get("params", {})
+        if flow == "model-delivery":
+            self.player = NetworkModelDelivery({"digits": digits_service()})
+        elif flow == "split-inference":
+            self.player = NetworkSplitInference(digits_service(), params)
+        else:
+            raise SetupError(f"{case_id}: flow {flow!r} is not supported")
+        self.view = FlowSession(get_flow(flow), view=Side.NETWORK)
+
+    def begin(self) -> Reply:
+        return []
+
+    def deliver(
+        self, step: str, message: dict[str, Any] | None, attachments: dict[str, bytes]
+    ) -> Reply:
+        view, player = self._ready()
+        try:
+            view.accept(step, message)
+        except ProtocolError as error:
+            return Refusal(str(error))
+        reply = player.on(step, message, attachments)
+        if isinstance(reply, Refusal):
+            view.rewind()  # a refused step leaves the session as it was
+        return self._performed(reply)
+
+    def poll(self) -> Reply:
+        _, player = self._ready()
+        return self._performed(player.poll())
+
+    def teardown(self) -> None:
+        self.view = None
+        self.player = None
+
+    def stop(self) -> None:
+        self.teardown()
+
+    def _ready(self) -> tuple[FlowSession, Player]:
+        if self.view is None or self.player is None:
+            raise SetupError("no case is set up")
+        return self.view, self.player
+
+    def _performed(self, reply: Reply) -> Reply:
+        if isinstance(reply, Refusal):
+            return reply
+        view, _ = self._ready()
+        for output in reply:
+            view.accept(output.step, output.message)  # the reference never answers illegally
+        return reply
+
+
+def factory() -> ReferenceImplementation:
+    """Entry point for ``--target python:ts26927.bindings.reference:factory``."""
+    return ReferenceImplementation()
+
+
+__all__ = ["CAPABILITIES", "Output", "ReferenceImplementation", "SetupError", "factory"]

@@ -1,0 +1,32 @@
+"""Turn a ``--target`` string into an implementation: ``python:package.module:factory``
+(in-process). Other schemes are refused with a clear message until their binding exists."""
+
+from __future__ import annotations
+
+import importlib
+
+from ts26927.bindings.base import Implementation
+from ts26927.errors import Ts26927Error
+
+DEFAULT_TARGET = "python:ts26927.bindings.reference:factory"
+
+
+class TargetError(Ts26927Error, ValueError):
+    """A target that cannot be reached or built."""
+
+
+def load_target(target: str = DEFAULT_TARGET) -> Implementation:
+    scheme, _, rest = target.partition(":")
+    if scheme == "python":
+        module_name, _, attribute = rest.partition(":")
+        if not module_name or not attribute:
+            raise TargetError(f"{target!r}: expected python:package.module:factory")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as error:
+            raise TargetError(f"{target!r}: cannot import {module_name}: {error}") from None
+        factory = getattr(module, attribute, None)
+        if not callable(factory):
+            raise TargetError(f"{target!r}: {module_name} has no callable {attribute!r}")
+        return factory()
+    raise TargetError(f"{target!r}: unsupported target; use python:package.module:factory")

@@ -1,0 +1,197 @@
+"""Conformance subcommands: ``conformance list|run|replay|selftest``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ts26927.bindings.targets import DEFAULT_TARGET, TargetError, load_target
+from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from ts26927.conformance.case import TestCase
+from ts26927.conformance.report import json_report, junit_xml, succeeded
+from ts26927.conformance.runner import RunParameters, run_case
+from ts26927.conformance.selftest import selftest
+from ts26927.conformance.suite import DEFAULT_CASES, SuiteError, load_suite, select_cases
+from ts26927.conformance.verdict import CaseResult
+from ts26927.errors import DocumentError
+
+
+def _cases(args: argparse.Namespace) -> list[TestCase]:
+    cases = load_suite(Path(args.cases))
+    return select_cases(
+        cases,
+        pattern=getattr(args, "case", None),
+        clause=getattr(args, "clause", None),
+        role=getattr(args, "role", None),
+    )
+
+
+def _expectations(path: str | None) -> dict[str, dict[str, Any]]:
+    if path is None:
+        return {}
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(
+        isinstance(v, dict) and "verdict" in v for v in data.values()
+    ):
+        raise DocumentError(path, 'expected {"CASE_ID": {"verdict": ..., "reason": ...}}')
+    return data
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    try:
+        cases = _cases(args)
+    except (SuiteError, DocumentError) as error:
+        print(f"ts26927 conformance: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "clause": c.clause,
+                        "flow": c.flow,
+                        "role": c.role.value,
+                        "purpose": c.purpose.text(),
+                        "applicability": c.applicability,
+                    }
+                    for c in cases
+                ],
+                indent=2,
+            )
+        )
+    else:
+        for c in cases:
+            print(f"{c.id:<40} {c.role.value:<8} {c.title}")
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    try:
+        cases = _cases(args)
+        expectations = _expectations(args.expectations)
+        iut = load_target(args.target)
+    except (SuiteError, DocumentError, TargetError, ValueError) as error:
+        print(f"ts26927 conformance run: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    params = RunParameters(timeout_multiplier=args.timeout_multiplier)
+    info = iut.describe()
+    results: list[CaseResult] = []
+    out = sys.stderr if args.json else sys.stdout
+    print(f"running {len(cases)} case(s) against {info.name} {info.version}", file=out)
+    for index, case in enumerate(cases, 1):
+        result = run_case(case, iut, info, params)
+        expected = expectations.get(case.id, {}).get("verdict")
+        if expected is not None:
+            result = CaseResult(**{**result.__dict__, "expected": expected})
+        results.append(result)
+        where = f" at step {result.step}" if result.step else ""
+        print(
+            f"[{index}/{len(cases)}] {result.verdict.value:<14} {case.id}{where}"
+            + ("" if result.verdict.value == "pass" else f": {result.reason}"),
+            file=out,
+        )
+    iut.stop()
+    report = json_report(
+        results, info, {"target": args.target, "timeoutMultiplier": args.timeout_multiplier}
+    )
+    if args.report:
+        Path(args.report).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if args.junit:
+        Path(args.junit).write_text(junit_xml(report) + "\n", encoding="utf-8")
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        counts = ", ".join(f"{n} {v}" for v, n in report["summary"].items() if n)
+        unexpected = [r.case_id for r in results if r.unexpected]
+        print(
+            f"summary: {counts or 'no case'}"
+            + (f"; unexpected: {', '.join(unexpected)}" if unexpected else "")
+        )
+    if not any(r.verdict.value != "not applicable" for r in results):
+        print("no case ran: a run in which nothing ran fails", file=sys.stderr)
+    return EXIT_OK if succeeded(results) else EXIT_INVALID
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    try:
+        cases = select_cases(load_suite(Path(args.cases)), pattern=args.case_id)
+        iut = load_target(args.target)
+    except (SuiteError, DocumentError, TargetError) as error:
+        print(f"ts26927 conformance replay: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if len(cases) != 1:
+        print(f"ts26927 conformance replay: no single case {args.case_id!r}", file=sys.stderr)
+        return EXIT_USAGE
+    case = cases[0]
+    print(
+        f"{case.id}: {case.title}\n  TR 26.927 clause {case.clause}, {case.figure}\n"
+        f"  purpose: {case.purpose.text()}"
+    )
+    result = run_case(case, iut, iut.describe())
+    for line in result.log:
+        print(f"  {line}")
+    where = f" at step {result.step}" if result.step else ""
+    print(f"verdict: {result.verdict.value}{where}: {result.reason}")
+    return EXIT_OK if result.verdict.value in ("pass", "not applicable") else EXIT_INVALID
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    try:
+        cases = load_suite(Path(args.cases))
+    except (SuiteError, DocumentError) as error:
+        print(f"ts26927 conformance selftest: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    results = selftest(cases)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results], indent=2))
+    else:
+        for r in results:
+            mark = "ok  " if r.caught else "BAD "
+            where = f" at step {r.step}" if r.step else ""
+            print(f"{mark}{r.name:<28} {r.case:<34} {r.verdict}{where}")
+        caught = sum(r.caught for r in results)
+        print(f"{caught} of {len(results)} as expected")
+    return EXIT_OK if all(r.caught for r in results) else EXIT_INVALID
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``conformance list|run|replay|selftest``."""
+    top = sub.add_parser("conformance", help="the conformance suite")
+    actions = top.add_subparsers(dest="action", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--cases", default=str(DEFAULT_CASES), help="case directory")
+
+    p = actions.add_parser("list", help="list the cases")
+    common(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = actions.add_parser("run", help="run the cases against an implementation")
+    common(p)
+    p.add_argument("--target", default=DEFAULT_TARGET, help="python:package.module:factory")
+    p.add_argument("--case", help="case id glob, e.g. '5.2.3.2-*'")
+    p.add_argument("--clause", help="TR clause (and its sub-clauses)")
+    p.add_argument("--role", choices=["UE", "NETWORK", "ue", "network"], help="IUT side")
+    p.add_argument("--report", help="write the JSON report here")
+    p.add_argument("--junit", help="write JUnit XML here")
+    p.add_argument("--expectations", help="vendor-owned expected results (JSON)")
+    p.add_argument("--timeout-multiplier", type=float, default=1.0)
+    p.add_argument("--json", action="store_true", help="print the JSON report")
+    p.set_defaults(func=cmd_run)
+
+    p = actions.add_parser("replay", help="re-run one case with a step-by-step log")
+    common(p)
+    p.add_argument("case_id", metavar="CASE_ID")
+    p.add_argument("--target", default=DEFAULT_TARGET)
+    p.set_defaults(func=cmd_replay)
+
+    p = actions.add_parser("selftest", help="the suite against deliberately broken IUTs")
+    common(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_selftest)

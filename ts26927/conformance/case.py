@@ -1,0 +1,143 @@
+"""The conformance test case format: language-neutral JSON, one file per case.
+
+A case names the TR clause, figure and workflow it tests, states its test purpose in the
+3GPP form ("with {…} ensure that { when {…} then {…} }"), the side the implementation under
+test (IUT) plays, when it applies (an expression over the capabilities the IUT declares),
+the state to set up first, and its ordered steps with the TR's own step ids. A step is
+performed either by the test system (TS), which sends a message (inline, built by the
+suite's own code from a named fixture, or copied from an earlier step), or by the IUT,
+whose message is validated and checked.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Self
+
+from pydantic import Field, model_validator
+
+from ts26927.models.base import TsModel, rule_violation, tr_field
+from ts26927.models.units import Identifier, NonNegativeFloat
+
+CASE_ID_PATTERN = r"^[0-9]+(\.[0-9]+)*-[a-z0-9-]+-[0-9]{3}$"
+
+
+class Side(StrEnum):
+    UE = "UE"
+    NETWORK = "NETWORK"
+
+
+class Performer(StrEnum):
+    TS = "TS"
+    """The test system (the conformance suite)."""
+    IUT = "IUT"
+    """The implementation under test."""
+
+
+class TestPurpose(TsModel):
+    """'with {context} ensure that { when {stimulus} then {response} }'."""
+
+    __test__ = False  # not a pytest class
+
+    with_: str = Field(alias="with", min_length=1, description="The initial conditions.")
+    when: str = Field(min_length=1, description="The stimulus.")
+    then: str = Field(min_length=1, description="The required response.")
+
+    def text(self) -> str:
+        inner = f"when {{ {self.when} }} then {{ {self.then} }}"
+        return f"with {{ {self.with_} }} ensure that {{ {inner} }}"
+
+
+class Check(TsModel):
+    """A named semantic check on what the IUT answered, with its arguments."""
+
+    check: Identifier = tr_field(None, "Name of the check.", examples=["equals"])
+    args: dict[str, Any] = tr_field(
+        None,
+        "Its arguments.",
+        default_factory=dict,
+        examples=[{"pointer": "/result", "value": "SUCCESS"}],
+    )
+
+
+class CaseStep(TsModel):
+    """One step of a case, by the TS or by the IUT, with the TR's step id."""
+
+    cross_field_rules = (
+        "A TS step has at most one of message and fixture; an IUT step has neither.",
+        "expectRefusal is only for TS steps.",
+    )
+
+    step: Identifier = tr_field(None, "The TR's step id.", examples=["2a"])
+    by: Performer = tr_field(None, "Who performs the step.", examples=["TS"])
+    message: dict[str, Any] | None = tr_field(
+        None,
+        'The TS\'s message; values {"$from": {"step", "pointer"}} are copied from '
+        "an earlier step's message.",
+        default=None,
+        examples=[{"sessionId": "s-1"}],
+    )
+    fixture: Identifier | None = tr_field(
+        None,
+        "Name of a suite fixture that builds the TS's message (and attachments).",
+        default=None,
+        examples=["split/request/digits"],
+    )
+    expect_refusal: bool = tr_field(
+        None,
+        "The TS misbehaves on purpose: the IUT must refuse this step.",
+        default=False,
+        examples=[True],
+    )
+    optional: bool = tr_field(
+        None,
+        "An IUT step the TR makes optional: the IUT may skip it.",
+        default=False,
+        examples=[False],
+    )
+    checks: list[Check] = tr_field(
+        None,
+        "Checks on the IUT's step (or on the state after a TS step).",
+        default_factory=list,
+        examples=[[{"check": "equals", "args": {"pointer": "/result", "value": "SUCCESS"}}]],
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.by is Performer.TS and self.message is not None and self.fixture is not None:
+            raise rule_violation("step_source", "give message or fixture, not both")
+        if self.by is Performer.IUT and (
+            self.message is not None or self.fixture is not None or self.expect_refusal
+        ):
+            raise rule_violation("iut_step", "an IUT step has no message, fixture or expectRefusal")
+        return self
+
+
+class Preamble(TsModel):
+    """State the IUT is asked to set up before the case (torn down after)."""
+
+    state: Identifier = tr_field(None, "Named state.", examples=["repository/digits"])
+    params: dict[str, Any] = tr_field(
+        None, "Its parameters.", default_factory=dict, examples=[{"modelIdentifier": "digits"}]
+    )
+
+
+class TestCase(TsModel):
+    """One conformance test case."""
+
+    __test__ = False  # not a pytest class
+
+    id: str = Field(pattern=CASE_ID_PATTERN, description="clause-flow-number, stable.")
+    version: int = Field(1, ge=1, description="Version of this case.")
+    title: str = Field(min_length=1, max_length=200)
+    clause: str = Field(pattern=r"^[0-9]+(\.[0-9]+)*$", description="TR 26.927 clause.")
+    figure: str = Field(min_length=1)
+    flow: Identifier = Field(description="Workflow id (see 'ts26927 flows list').")
+    purpose: TestPurpose
+    role: Side = Field(description="The side the IUT plays.")
+    applicability: Any = Field(
+        description="Capability name, or {all: [...]}, {any: [...]}, {not: ...} over them."
+    )
+    preamble: Preamble
+    timeout_s: NonNegativeFloat = Field(10.0, description="Per-step timeout (seconds).")
+    steps: list[CaseStep] = Field(min_length=1)

@@ -1,0 +1,142 @@
+"""One model made ready for split inference: its analysis, sub-models, measured accuracy per
+configuration, and split selection — what a network endpoint needs to answer the
+negotiation of clause 5.2.3.2, and what the conformance suite checks answers against."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import onnx
+
+from ts26927.engine.analysis import SplitAnalysis, analyze
+from ts26927.engine.codecs import CodecChain
+from ts26927.engine.digits import INPUT, digits_classifier
+from ts26927.engine.extraction import SplitExtractor, SubModels
+from ts26927.engine.profiling import measure
+from ts26927.engine.runtime import Runner
+from ts26927.engine.selection import Measurement, SelectionRequest, select
+from ts26927.models.compute import Framework, FrameworkName
+from ts26927.models.endpoint_capability import EndpointCapabilityInformation
+from ts26927.models.model_information import AiModelInformation
+from ts26927.models.service_requirement import ServiceRequirementInformation
+from ts26927.models.split_configuration import (
+    OptimizationPreference,
+    SplitDecisionMode,
+    SplitSelection,
+    SplitTopology,
+)
+from ts26927.models.units import BYTES_PER_MB
+
+#: The reference network endpoint: one GPU, plenty of memory, every codec this engine has.
+NETWORK_CAPABILITIES = EndpointCapabilityInformation.model_validate(
+    {
+        "endpointType": "NETWORK",
+        "processingCapabilities": {
+            "processingUnits": [{"kind": "GPU", "computeFlops": 1e13}],
+            "memory": 16000,
+        },
+        "supportedAiFrameworks": [{"name": "ONNX", "version": onnx.__version__.split("+")[0]}],
+        "supportedCompressionAlgorithms": ["NONE", "SNAPPY", "LZ4", "ZSTD", "FLOAT16", "INT8"],
+        "connectionCapabilities": "100 Mbps",
+    }
+)
+
+#: Chains measured for accuracy (the others are assumed lossless or unknown).
+MEASURED_CHAINS = ("NONE", "ZSTD", "FLOAT16", "INT8", "INT8+ZSTD")
+
+
+@dataclass
+class SplitService:
+    """A model prepared for split inference."""
+
+    identifier: str
+    model: onnx.ModelProto
+    analysis: SplitAnalysis
+    accuracy: float
+    measurements: dict[tuple[str, str], Measurement]
+    test_inputs: np.ndarray
+    _subs: dict[str, SubModels] = field(default_factory=dict, repr=False)
+
+    def information(self) -> AiModelInformation:
+        data = self.model.SerializeToString()
+        return AiModelInformation(
+            model_identifier=self.identifier,
+            number_of_parameters=int(
+                sum(int(np.prod(t.dims)) for t in self.model.graph.initializer)
+            ),
+            model_size=len(data) / BYTES_PER_MB,
+            accuracy=round(self.accuracy, 2),
+            format_framework=[
+                Framework(name=FrameworkName.ONNX, version=onnx.__version__.split("+")[0])
+            ],
+        )
+
+    def model_bytes(self) -> bytes:
+        return self.model.SerializeToString()
+
+    def select(
+        self,
+        service: ServiceRequirementInformation,
+        ue: EndpointCapabilityInformation,
+        *,
+        topology: SplitTopology,
+        preference: OptimizationPreference,
+        mode: SplitDecisionMode,
+    ) -> SplitSelection:
+        request = SelectionRequest(
+            analysis=self.analysis,
+            service=service,
+            ue=ue,
+            network=NETWORK_CAPABILITIES,
+            topology=topology,
+            preference=preference,
+            measurements=self.measurements,
+            model_accuracy=self.accuracy,
+        )
+        return select(request, mode)
+
+    def submodels(self, split_point: str) -> SubModels:
+        if split_point not in self._subs:
+            extractor = SplitExtractor(self.model, self.analysis)
+            self._subs[split_point] = extractor.extract(split_point)
+        return self._subs[split_point]
+
+    def whole(self, inputs: np.ndarray) -> np.ndarray:
+        """The whole model's output on ``inputs``."""
+        runner = Runner(self.model, label=self.identifier)
+        return next(iter(runner.run({INPUT: inputs}).values()))
+
+    def sample(self, index: int) -> np.ndarray:
+        """One held-out sample as a batch of one."""
+        if not 0 <= index < len(self.test_inputs):
+            raise IndexError(f"sample {index} is not in 0..{len(self.test_inputs) - 1}")
+        return self.test_inputs[index : index + 1]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def digits_service() -> SplitService:
+    """The embedded digits classifier, analysed and measured (once per process)."""
+    classifier = digits_classifier()
+    analysis = analyze(classifier.model, label="digits", model_identifier="digits")
+    measurements = measure(
+        classifier.model,
+        analysis,
+        {INPUT: classifier.test_inputs},
+        classifier.test_labels,
+        [CodecChain.parse(c) for c in MEASURED_CHAINS],
+    )
+    return SplitService(
+        "digits",
+        classifier.model,
+        analysis,
+        classifier.accuracy,
+        measurements,
+        classifier.test_inputs,
+    )
