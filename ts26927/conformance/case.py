@@ -140,4 +140,7 @@ class TestCase(TsModel):
     )
     preamble: Preamble
     timeout_s: NonNegativeFloat = Field(10.0, description="Per-step timeout (seconds).")
+    ends_quiet: bool = Field(
+        False, description="After the last step the IUT must perform nothing more."
+    )
     steps: list[CaseStep] = Field(min_length=1)

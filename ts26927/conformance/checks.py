@@ -224,3 +224,23 @@ def _unit(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
     tail = Runner(digits_service().submodels(point.split_point_identifier).tail, label="tail")
     output = next(iter(tail.run({n: unit.tensors[n] for n in tail.inputs}).values()))
     _close(output, digits_service().whole(sample(ctx)), _lossy(ctx), "reference tail on the unit")
+
+
+@check("fl-aggregate-equals-fedavg")
+def _fedavg(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
+    """The new global model is the sample-weighted FedAvg of the updates the UE sent in
+    the previous round (the only participant of the case)."""
+    from ts26927.engine.federated.aggregate import fedavg
+    from ts26927.engine.federated.parameters import from_tensors
+    from ts26927.models.federated.model_update import ModelUpdateInformation
+
+    sent = [r for r in ctx.records if r.step == "15" and r.by == "TS" and r.message]
+    update = ModelUpdateInformation.from_wire(sent[-1].message["modelUpdateInformation"])
+    expected = from_tensors(update.parameters)
+    reference = fedavg([(list(expected.values()), update.number_of_training_samples or 1)])
+    got = from_tensors(ModelUpdateInformation.from_wire(_message(record)).parameters)
+    if list(got) != list(expected):
+        raise CheckFailed(f"parameters {list(got)}, expected {list(expected)}")
+    for (name, value), want in zip(got.items(), reference or [], strict=True):
+        if value.shape != want.shape or not np.allclose(value, want, rtol=1e-6, atol=1e-7):
+            raise CheckFailed(f"{name} is not the FedAvg of the accepted updates")

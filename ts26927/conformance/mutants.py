@@ -113,6 +113,28 @@ def _shifted_output(output: Output) -> Output:
     return Output(output.step, output.message, {"output": array_to_bytes(values)})
 
 
+def _skewed_aggregate(output: Output) -> Output:
+    if not (output.message or {}).get("newModelId"):
+        return output
+    from ts26927.engine.federated.parameters import from_tensors, update_information
+    from ts26927.models.federated.model_update import ModelUpdateInformation
+
+    update = ModelUpdateInformation.from_wire(output.message)
+    params = {n: a * 1.01 for n, a in from_tensors(update.parameters).items()}
+    skewed = update_information(params, update.model_id, new_model_id=update.new_model_id)
+    return Output(output.step, skewed.to_wire(), output.attachments)
+
+
+def _model_to_everyone(_: str, outputs: list[Output]) -> list[Output]:
+    if not outputs or outputs[-1].step != "4":
+        return outputs
+    from ts26927.engine.federated import mlp
+    from ts26927.engine.federated.parameters import update_information
+
+    model = update_information(mlp.initial_parameters(0), "digits-mlp")
+    return [*outputs, Output("5", model.to_wire())]
+
+
 def _corrupt(name: str) -> Callable[[Output], Output]:
     def change(output: Output) -> Output:
         data = bytearray(output.attachments[name])
@@ -212,6 +234,27 @@ MUTANTS: tuple[MutantSpec, ...] = (
         lambda: Mutant(lax=True),
         "5.2.3.2-split-inference-004",
         "6b",
+    ),
+    MutantSpec(
+        "mis-aggregates",
+        "sends a new global model that is not the FedAvg of the accepted updates",
+        lambda: Mutant(_edit("5", _skewed_aggregate)),
+        "5.2.4.2-federated-learning-001",
+        "5",
+    ),
+    MutantSpec(
+        "accepts-nan",
+        "aggregates an update holding NaN",
+        lambda: Mutant(lax=True),
+        "5.2.4.2-federated-learning-002",
+        "15",
+    ),
+    MutantSpec(
+        "enrols-ineligible",
+        "sends the model to a device that does not meet the criteria",
+        lambda: Mutant(_model_to_everyone),
+        "5.2.4.2-federated-learning-005",
+        "5",
     ),
     MutantSpec(
         "hangs",

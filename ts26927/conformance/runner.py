@@ -130,6 +130,16 @@ class _Run:
             )
         self.log.append(f"IUT refused step {entry.step}: {reply.reason}")
 
+    def expect_quiet(self) -> None:
+        if not self.queue:
+            self.take(self.call("poll", None, self.iut.poll), None)
+        if self.queue:
+            raise _Stop(
+                Verdict.FAIL,
+                self.queue[0].step,
+                f"the IUT performed step {self.queue[0].step}, which it must not",
+            )
+
     def iut_step(self, entry: CaseStep) -> None:
         if not self.queue:
             self.take(self.call("poll", entry.step, self.iut.poll), entry.step)
@@ -208,6 +218,8 @@ def run_case(
         run.take(run.call("begin", None, iut.begin), None)
         for entry in case.steps:
             (run.ts_step if entry.by is Performer.TS else run.iut_step)(entry)
+        if case.ends_quiet:
+            run.expect_quiet()
         verdict = result(Verdict.PASS, None, "every step and check passed", run.log)
     except _Stop as stop:
         verdict = result(stop.verdict, stop.step, stop.reason, run.log)

@@ -2,8 +2,9 @@
 :class:`~ts26927.bindings.base.Implementation` interface — the suite's default target and
 the baseline its self-test mutates.
 
-It plays the network side of generic model delivery (5.2.2.2.1) and of split inference
-(5.2.3.2, both negotiation alternatives, both data sources). Every step it receives is
+It plays the network side of generic model delivery (5.2.2.2.1), of split inference
+(5.2.3.2, both negotiation alternatives, both data sources) and of federated learning
+(5.2.4.2, with the test system as one UE). Every step it receives is
 first checked against its own view of the flow (out-of-order or malformed steps are
 refused), and every step it performs is checked too, so it never answers illegally.
 """
@@ -14,6 +15,7 @@ from typing import Any, Protocol
 
 from ts26927 import __version__
 from ts26927.bindings.base import ImplementationInfo, Output, Refusal, Reply
+from ts26927.bindings.reference.federated_learning import NetworkFederatedLearning
 from ts26927.bindings.reference.model_delivery import NetworkModelDelivery
 from ts26927.bindings.reference.split_inference import NetworkSplitInference
 from ts26927.engine.split_service import digits_service
@@ -29,6 +31,7 @@ CAPABILITIES = frozenset(
         "SPLIT_UE_DECIDES",
         "SPLIT_DATA_SOURCE_UE",
         "SPLIT_DATA_SOURCE_NETWORK",
+        "FEDERATED_LEARNING_NETWORK",
     }
 )
 
@@ -65,6 +68,8 @@ class ReferenceImplementation:
             self.player = NetworkModelDelivery({"digits": digits_service()})
         elif flow == "split-inference":
             self.player = NetworkSplitInference(digits_service(), params)
+        elif flow == "federated-learning":
+            self.player = NetworkFederatedLearning(params)
         else:
             raise SetupError(f"{case_id}: flow {flow!r} is not supported")
         self.view = FlowSession(get_flow(flow), view=Side.NETWORK)

@@ -1,0 +1,105 @@
+"""Reference network side of distributed/federated learning (5.2.4.2) for one UE.
+
+The test system plays one UE; the reference Federated Learning Engine announces its
+criteria, enrols the UE when its declared profile (the case's preamble) meets them, and
+runs synchronized rounds: the model (5), the failure criteria (6), evaluation from the
+second round on (7, Option A), training (12), then aggregation (16) and the round's
+outcome (17). Updates are screened; a refused update leaves the round open.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from ts26927.bindings.base import Output, Refusal, Reply
+from ts26927.engine.federated import mlp
+from ts26927.engine.federated.server import FederatedLearningEngine, ServerConfig
+from ts26927.errors import RoundStateError, UpdateRejectedError
+from ts26927.models.federated.eligibility import DeviceEligibilityInformation, DeviceProfile
+from ts26927.models.messages.common import ModelIdentification, ModelSelection
+from ts26927.models.messages.federated import EvaluationReport, TrainingReport
+
+DEVICE = "ue-under-test"
+START = datetime(2026, 1, 1, tzinfo=UTC)
+CRITERIA = {"groupId": "fl-digits", "dataLibraryId": "digits", "minimumDataSamples": 10}
+
+
+class NetworkFederatedLearning:
+    """Plays the network side of the ``federated-learning`` flow for one UE."""
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        self.rounds = int(params.get("rounds", 1))
+        # Step 11 (optional): criteria updated after the evaluation, when the case asks.
+        self.eligibility_update: dict[str, Any] | None = params.get("eligibilityUpdate")
+        self.profile = DeviceProfile.model_validate(params.get("deviceProfile", {}))
+        self.engine = FederatedLearningEngine(
+            ServerConfig(
+                eligibility=DeviceEligibilityInformation.model_validate(CRITERIA), min_clients=1
+            ),
+            mlp.initial_parameters(0),
+        )
+        self.now = START
+
+    def on(self, step: str, message: dict[str, Any] | None, attachments: dict[str, bytes]) -> Reply:
+        if step == "1":
+            return self._announce()
+        if step == "10":
+            report = EvaluationReport.from_wire(message)
+            self.engine.submit_evaluation(DEVICE, report, samples=1)
+            update: list[Output] = []
+            if self.eligibility_update is not None:
+                criteria = DeviceEligibilityInformation.model_validate(
+                    {**CRITERIA, **self.eligibility_update}
+                )
+                update = [Output("11", criteria.to_wire())]
+            return [*update, *self._training_request()]
+        if step == "15":
+            return self._result(TrainingReport.from_wire(message))
+        return []
+
+    def poll(self) -> Reply:
+        return []
+
+    def _announce(self) -> Reply:
+        config = self.engine.config
+        outputs = [
+            Output("2", ModelSelection(model_identifier=config.model_id).to_wire()),
+            Output("3", ModelIdentification(model_identifier=config.model_id).to_wire()),
+            Output("4", config.eligibility.to_wire()),
+        ]
+        if not self.engine.enroll(DEVICE, self.profile).eligible:
+            return outputs  # an ineligible device does not receive the model
+        return [
+            *outputs,
+            Output("5", self.engine.model_broadcast().to_wire()),
+            Output("6", config.failure_criteria.to_wire()),
+            *self._training_request(),
+        ]
+
+    def _training_request(self) -> list[Output]:
+        request = self.engine.start_round(self.now)
+        return [Output("12", request.to_wire())]
+
+    def _result(self, report: TrainingReport) -> Reply:
+        at = self.now + timedelta(seconds=1)
+        try:
+            self.engine.submit(DEVICE, report, at)
+        except UpdateRejectedError as error:
+            return Refusal(f"{error.reason}: {error.detail}")
+        try:
+            result = self.engine.close_round(at)
+        except RoundStateError as error:
+            return Refusal(str(error))
+        self.now += timedelta(seconds=self.engine.config.round_duration_s)
+        more = len(self.engine.history) < self.rounds and DEVICE in self.engine.active
+        outputs = [
+            Output("16"),
+            Output("17", self.engine.round_outcome(result, continue_training=more).to_wire()),
+        ]
+        if more:
+            outputs += [
+                Output("5", self.engine.model_broadcast().to_wire()),
+                Output("7", self.engine.evaluation_request().to_wire()),
+            ]
+        return outputs
