@@ -52,7 +52,11 @@ def test_each_branch_has_its_own_case() -> None:
 
 
 def test_selection_by_glob_clause_and_role() -> None:
-    assert {c.flow for c in select_cases(CASES, pattern="5.2.3.2-*")} == {"split-inference"}
+    assert {c.flow for c in select_cases(CASES, pattern="5.2.3.2-*")} == {
+        "split-inference",
+        "split-inference-network-source",
+        "split-inference-ue-source",
+    }
     assert {c.clause for c in select_cases(CASES, clause="5.2.2")} == {"5.2.2.2.1"}
     assert select_cases(CASES, role="ue") == []
 

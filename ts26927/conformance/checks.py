@@ -196,7 +196,8 @@ def _ue_subset(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
     """The delivered UE subset plus the suite's reference network subset equals the whole
     model on the sample."""
     point, _ = agreed(ctx)
-    ue = Runner(load_model(require(record.attachments, "model", "step 13")), label="UE subset")
+    model = load_model(require(record.attachments, "model", f"step {record.step}"))
+    ue = Runner(model, label="UE subset")
     sub = digits_service().submodels(point.split_point_identifier)
     ue_first = ctx.params.get("topology", "UE_SOURCE_UE_FIRST") == "UE_SOURCE_UE_FIRST"
     head = ue if ue_first else Runner(sub.head, label="reference head")

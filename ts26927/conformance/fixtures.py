@@ -175,16 +175,72 @@ def agreed(ctx: CaseContext) -> tuple[SplitPointInformation, IntermediateDataInf
             body = record.message["selected"]
             break
     else:
-        raise CaseDataError(f"{ctx.case_id}: no split configuration agreed (7a or 6b)")
+        return _basic_agreement(ctx)
     return (
         SplitPointInformation.from_wire(body["splitPointInformation"]),
         IntermediateDataInformation.from_wire(body["intermediateDataInformation"]),
     )
 
 
+def _basic_agreement(
+    ctx: CaseContext,
+) -> tuple[SplitPointInformation, IntermediateDataInformation]:
+    """The basic flows agree no configuration in messages: the split point is the one the
+    network identified (step 3), the data the one of the intermediate data session (step
+    10), or before that session, the tensors crossing that split point, uncompressed."""
+    identified = ctx.message("3").get("splitPointIdentifier")
+    if identified is None:
+        raise CaseDataError(f"{ctx.case_id}: no split configuration agreed (7a, 6b or 3)")
+    candidate = digits_service().analysis.candidate(identified)
+    session = next(
+        (
+            r.message
+            for r in reversed(ctx.records)
+            if r.step == "10" and r.message and "intermediateDataInformation" in r.message
+        ),
+        None,
+    )
+    if session is not None:
+        info = IntermediateDataInformation.from_wire(session["intermediateDataInformation"])
+    else:
+        downlink = ctx.params.get("topology") == "NETWORK_SOURCE"
+        info = IntermediateDataInformation.model_validate(
+            {
+                "tensorStructureInformation": {
+                    "name": "NUMPY",
+                    "version": np.__version__.split("+")[0],
+                },
+                "tensors": [t.intermediate().to_wire() for t in candidate.crossing],
+                "dataDirection": "DOWNSTREAM" if downlink else "UPSTREAM",
+                "compressionAlgorithms": ["NONE"],
+            }
+        )
+    return candidate.split_point_information(), info
+
+
 @fixture("split/subset-session")
 def _subset_session(ctx: CaseContext) -> Built:
     return {"deliverySessionId": "d-2", "modelIdentifier": "digits", "subset": "UE_SUBSET"}, {}
+
+
+@fixture("split/trigger")
+def _split_trigger(ctx: CaseContext) -> Built:
+    return {
+        "service": "SPLIT_INFERENCE",
+        "sessionId": "s-1",
+        "serviceRequirementInformation": SERVICE,
+        "ueCapabilityInformation": UE,
+    }, {}
+
+
+@fixture("split/basic-handover")
+def _basic_handover(ctx: CaseContext) -> Built:
+    delivered = ctx.message("6")
+    return {
+        "modelIdentifier": delivered["modelIdentifier"],
+        "sha256": delivered["sha256"],
+        "subset": "UE_SUBSET",
+    }, {}
 
 
 @fixture("split/handover")
@@ -201,14 +257,18 @@ def _chain(info: IntermediateDataInformation) -> CodecChain:
     return CodecChain.parse([str(a) for a in info.compression_algorithms or ["NONE"]])
 
 
+def _delivered_subset(ctx: CaseContext) -> Runner:
+    """The UE subset delivered at step 13 (detailed flow) or 6 (basic flows)."""
+    step = "13" if any(r.step == "13" and r.by == "IUT" for r in ctx.records) else "6"
+    model = load_model(require(ctx.last(step).attachments, "model", f"step {step}"))
+    return Runner(model, label="delivered UE subset")
+
+
 @fixture("split/unit")
 def _unit(ctx: CaseContext) -> Built:
     """The UE runs the subset it received on the sample and sends the encoded unit."""
     point, info = agreed(ctx)
-    head = Runner(
-        load_model(require(ctx.last("13").attachments, "model", "step 13")),
-        label="delivered UE subset",
-    )
+    head = _delivered_subset(ctx)
     crossing = head.run({next(iter(head.inputs)): sample(ctx)})
     unit = encode_unit(info, crossing, _chain(info), split_point=point).to_bytes()
     message = {
@@ -236,11 +296,9 @@ def _intermediate_session(ctx: CaseContext) -> Built:
 @fixture("split/ue-output")
 def _ue_output(ctx: CaseContext) -> Built:
     """The UE runs the (tail) subset it received on the unit the network sent."""
-    tail = Runner(
-        load_model(require(ctx.last("13").attachments, "model", "step 13")),
-        label="delivered UE subset",
-    )
-    unit = decode_unit(require(ctx.last("18a").attachments, "unit", "step 18a"))
+    tail = _delivered_subset(ctx)
+    step = "18a" if any(r.step == "18a" for r in ctx.records) else "11"
+    unit = decode_unit(require(ctx.last(step).attachments, "unit", f"step {step}"))
     outputs = tail.run({n: unit.tensors[n] for n in tail.inputs})
     return {"sequenceNumber": 0, "outputs": _describe(outputs)}, {}
 

@@ -17,6 +17,7 @@ from ts26927 import __version__
 from ts26927.bindings.base import ImplementationInfo, Output, Refusal, Reply
 from ts26927.bindings.reference.federated_learning import NetworkFederatedLearning
 from ts26927.bindings.reference.model_delivery import NetworkModelDelivery
+from ts26927.bindings.reference.split_basic import NetworkBasicSplit
 from ts26927.bindings.reference.split_inference import NetworkSplitInference
 from ts26927.engine.split_service import digits_service
 from ts26927.errors import ProtocolError, Ts26927Error
@@ -32,6 +33,7 @@ CAPABILITIES = frozenset(
         "SPLIT_DATA_SOURCE_UE",
         "SPLIT_DATA_SOURCE_NETWORK",
         "FEDERATED_LEARNING_NETWORK",
+        "SPLIT_BASIC_NETWORK",
     }
 )
 
@@ -68,6 +70,8 @@ class ReferenceImplementation:
             self.player = NetworkModelDelivery({"digits": digits_service()})
         elif flow == "split-inference":
             self.player = NetworkSplitInference(digits_service(), params)
+        elif flow in ("split-inference-network-source", "split-inference-ue-source"):
+            self.player = NetworkBasicSplit(digits_service(), flow, params)
         elif flow == "federated-learning":
             self.player = NetworkFederatedLearning(params)
         else:
