@@ -220,6 +220,37 @@ def traceability_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+def conformance_page() -> str:
+    """The conformance cases and which workflow steps they cover (from the suite data)."""
+    from ts26927.conformance.suite import DEFAULT_CASES, SuiteError, load_suite
+
+    try:
+        cases = load_suite(DEFAULT_CASES)
+    except SuiteError:
+        cases = []
+    lines = ["# Conformance cases", "",
+             "Generated from `conformance/cases/`. Each case replays one workflow against an "
+             "implementation under test (IUT); `ts26927 conformance run` runs them.", "",
+             "| case | clause | IUT | title |", "|---|---|---|---|"]
+    lines += [f"| `{c.id}` | {c.clause} ({c.figure}) | {c.role.value} | {_cell(c.title)} |"
+              for c in cases]
+    for c in cases:
+        lines += ["", f"## {c.id}", "", f"**Purpose:** {_cell(c.purpose.text())}", "",
+                  f"**Applies when:** `{c.applicability}`", "",
+                  "| step | by | message from | checks |", "|---|---|---|---|"]
+        for step in c.steps:
+            source = step.fixture or ("inline" if step.message is not None else "—")
+            if step.expect_refusal:
+                source += " (must be refused)"
+            checks = ", ".join(f"`{k.check}`" for k in step.checks) or "—"
+            lines.append(f"| {step.step} | {step.by.value} | {source} | {checks} |")
+    covered = [s for s in trace.workflow_steps() if s["coveredBy"]]
+    total = len(trace.workflow_steps())
+    lines += ["", "## Coverage", "", f"{len(covered)} of {total} workflow steps are "
+              "exercised by at least one case; `ts26927 trace --json` lists the cases per step."]
+    return "\n".join(lines) + "\n"
+
+
 def expected_files() -> dict[str, str]:
     return {
         f"{REFERENCE_DIR}/metadata.md": metadata_page(),
@@ -227,6 +258,7 @@ def expected_files() -> dict[str, str]:
         f"{REFERENCE_DIR}/engine.md": engine_page(),
         f"{REFERENCE_DIR}/workflows.md": workflows_page(),
         f"{REFERENCE_DIR}/traceability.md": traceability_page(),
+        f"{REFERENCE_DIR}/conformance.md": conformance_page(),
     }
 
 
