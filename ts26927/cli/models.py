@@ -82,11 +82,13 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     repository = embedded_repository(seed=args.seed)
     try:
         chosen = [_resolve(repository, m) for m in args.models] or repository.identifiers()
+        entries = []
         for identifier in chosen:
             if not args.json and sys.stderr.isatty():
                 print(f"models manifest: encoding {identifier}", file=sys.stderr, flush=True)
-            repository.variants(identifier)
-        manifest = repository.manifest(chosen)
+            entries.append(repository.entry(identifier))
+            repository.release(identifier)  # one model's weights in memory at a time
+        manifest = ModelManifest(manifest_id="ts26927-repository", models=entries)
     except EngineError as error:
         return _fail("models manifest", error)
     if args.json:

@@ -168,3 +168,15 @@ def test_float_data_weights_become_raw_data_in_the_canonical_file() -> None:
 def test_evaluation_sets_must_be_consistent() -> None:
     with pytest.raises(ValueError, match="differ in length"):
         EvaluationSet("e", {"x": np.zeros((3, 1))}, np.zeros(2), "y")
+
+
+def test_released_models_are_rebuilt_identically_and_added_ones_stay() -> None:
+    repository = ModelRepository()
+    repository.register(ModelSource("lazy", "test", lambda: matmul_model(np.ones((2, 5)))))
+    first = repository.entry("lazy")
+    repository.release("lazy")
+    assert not repository._stored and not repository._encodings
+    assert repository.entry("lazy") == first
+    repository.add(matmul_model(np.ones((3, 3))), identifier="added")
+    repository.release("added")
+    assert "added" in repository._stored

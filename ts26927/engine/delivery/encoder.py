@@ -126,12 +126,15 @@ def encode(
     chain = Chain(options.chain)
     model = canonical(model, identifier)
     target = model.SerializeToString()
+    target_sha256, target_size = hashlib.sha256(target).hexdigest(), len(target)
+    del target  # the largest object here: keep only its digest and size
     tensors = refined_tensors(model)
     if not tensors:
         raise RepositoryError(identifier, "no float32 weights to deliver adaptively")
-    weights = np.concatenate([np.frombuffer(t.raw_data, "<f4") for t in tensors])
-    weights = weights.astype(np.float32, copy=False)
     bounds = np.cumsum([0, *(math.prod(t.dims) for t in tensors)])
+    weights = np.empty(int(bounds[-1]), np.float32)
+    for index, tensor in enumerate(tensors):  # one tensor's bytes copied at a time
+        weights[bounds[index] : bounds[index + 1]] = np.frombuffer(tensor.raw_data, "<f4")
     limit = qz.max_code(chain.base, chain.top)
     steps = np.empty(len(tensors), np.float32)
     codes = np.empty(weights.size, np.int32)
@@ -142,7 +145,7 @@ def encode(
     where, bits = qz.non_finite(weights)
     with _weightless(tensors):
         skeleton = model.SerializeToString()
-    target_sha256 = hashlib.sha256(target).hexdigest()
+    del model, tensors  # the weights now live in ``weights`` only
     common: dict[str, Any] = {"model_identifier": identifier, "elements": int(weights.size)}
     power = qz.signal_power(weights)
     levels: list[Level] = []
@@ -164,7 +167,7 @@ def encode(
                 fields |= {
                     "chain": list(chain.precisions),
                     "target_sha256": target_sha256,
-                    "target_size": len(target),
+                    "target_size": target_size,
                     "steps": [int(v) for v in steps.view(np.uint32)],
                     "exceptions": int(where.size),
                 }
@@ -183,6 +186,8 @@ def encode(
             previous = current
             reconstructed = _at(current, chain.shift(level), steps, bounds, where, bits)
             sqnr = qz.sqnr_db(weights, reconstructed, power)
+            if level == chain.last - 1:
+                del codes, current, previous  # only the reconstruction is needed from here
         if levels:
             fields["parent_sha256"] = levels[-1].sha256
         data = write_package(fields, sections, options.zstd_level)
@@ -200,7 +205,7 @@ def encode(
         model_identifier=identifier,
         levels=tuple(levels),
         target_sha256=target_sha256,
-        target_size=len(target),
+        target_size=target_size,
         elements=int(weights.size),
     )
 

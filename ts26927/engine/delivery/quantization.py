@@ -147,16 +147,24 @@ def from_ordered_key(keys: np.ndarray) -> np.ndarray:
 
 def exact_residual(weights: np.ndarray, approximation: np.ndarray) -> np.ndarray:
     """Zigzag-mapped key distance (uint32) from ``approximation`` to ``weights``."""
-    distance = ordered_key(weights) - ordered_key(approximation)  # wraps modulo 2^32
+    distance = ordered_key(weights)
+    distance -= ordered_key(approximation)  # wraps modulo 2^32
     sign = (distance.view(np.int32) >> 31).view(np.uint32)
-    return (distance << np.uint32(1)) ^ sign
+    distance <<= np.uint32(1)
+    distance ^= sign
+    return distance
 
 
 def apply_exact(approximation: np.ndarray, zigzag: np.ndarray) -> np.ndarray:
     """Inverse of :func:`exact_residual`: the original float32 weights."""
-    sign = (-(zigzag & np.uint32(1)).view(np.int32)).view(np.uint32)
-    distance = (zigzag >> np.uint32(1)) ^ sign
-    return from_ordered_key(ordered_key(approximation) + distance)
+    distance = zigzag >> np.uint32(1)
+    sign = zigzag & np.uint32(1)
+    np.negative(sign.view(np.int32), out=sign.view(np.int32))  # 0 or all ones
+    distance ^= sign
+    del sign
+    keys = ordered_key(approximation)
+    keys += distance  # wraps modulo 2^32
+    return from_ordered_key(keys)
 
 
 def to_planes(values: np.ndarray) -> list[np.ndarray]:

@@ -96,12 +96,14 @@ class ModelRepository:
         self._stored: dict[str, StoredModel] = {}
         self._levels: dict[str, list[VariantData]] = {}
         self._encodings: dict[str, AdaptiveEncoding] = {}
+        self._lazy: set[str] = set()
 
     # -- adding models -------------------------------------------------------------------
     def register(self, source: ModelSource) -> None:
         """Add a model that is built on first use."""
         self._claim(source.identifier)
         self._sources[source.identifier] = source
+        self._lazy.add(source.identifier)
 
     def add(
         self,
@@ -226,6 +228,17 @@ class ModelRepository:
         chosen = list(keys) if keys is not None else self.identifiers()
         entries = [self.entry(k, adaptive=adaptive) for k in chosen]
         return ModelManifest(manifest_id=manifest_id, models=entries)
+
+    def release(self, key: str) -> None:
+        """Drop what was built for a lazily registered model; it is rebuilt on next use.
+
+        Models added directly stay: their source is the only copy.
+        """
+        identifier = self.resolve(key)
+        if identifier not in self._lazy:
+            return
+        for cache in (self._stored, self._levels, self._encodings):
+            cache.pop(identifier, None)
 
     # -- internals -----------------------------------------------------------------------
     def _claim(self, identifier: str) -> None:
