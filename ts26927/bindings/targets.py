@@ -1,12 +1,14 @@
 """Turn a ``--target`` string into an implementation: ``python:package.module:factory``
-(in-process). Other schemes are refused with a clear message until their binding exists."""
+(in-process) or ``stdio:COMMAND ARGS`` (a harness program over stdin/stdout, started and
+greeted here). Other schemes are refused with a clear message until their binding exists."""
 
 from __future__ import annotations
 
 import importlib
 
 from ts26927.bindings.base import Implementation
-from ts26927.errors import Ts26927Error
+from ts26927.bindings.stdio import stdio_target
+from ts26927.errors import HarnessError, Ts26927Error
 
 DEFAULT_TARGET = "python:ts26927.bindings.reference:factory"
 
@@ -29,4 +31,11 @@ def load_target(target: str = DEFAULT_TARGET) -> Implementation:
         if not callable(factory):
             raise TargetError(f"{target!r}: {module_name} has no callable {attribute!r}")
         return factory()
-    raise TargetError(f"{target!r}: unsupported target; use python:package.module:factory")
+    if scheme == "stdio":
+        try:
+            return stdio_target(rest)
+        except HarnessError as error:
+            raise TargetError(f"{target!r}: {error}") from error
+    raise TargetError(
+        f"{target!r}: unsupported target; use python:package.module:factory or stdio:COMMAND"
+    )
