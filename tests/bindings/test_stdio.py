@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from ts26927.bindings.base import PROTOCOL_VERSION, Output, Refusal
-from ts26927.bindings.stdio import StdioImplementation, split_command
+from ts26927.bindings.stdio import (
+    MAX_ATTACHMENT_BYTES,
+    START_TIMEOUT_S,
+    STOP_GRACE_S,
+    StdioImplementation,
+    split_command,
+)
+from ts26927.bindings.stdio_process import MAX_LINE_BYTES
 from ts26927.bindings.targets import TargetError, load_target
 from ts26927.conformance.guard import CallTimeout, guarded
 from ts26927.errors import (
@@ -266,3 +273,15 @@ def test_stdio_targets(tmp_path: Path) -> None:
         load_target(f"stdio:{shlex.join(scripted_argv('--start', 'version2'))}")
     with pytest.raises(TargetError, match="no program given"):
         load_target("stdio:")
+
+
+def test_the_vendor_docs_state_the_binding_s_limits() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "harness.md").read_text(encoding="utf-8")
+    stated = {
+        f"| starting and answering `start` | {START_TIMEOUT_S:g} s |",
+        f"| one reply line | {MAX_LINE_BYTES >> 20} MiB |",
+        f"| one attachment (decoded) | {MAX_ATTACHMENT_BYTES >> 20} MiB |",
+        f"| exiting after `stop` | {STOP_GRACE_S:g} s, then",
+        f"This is version **{PROTOCOL_VERSION}** of the protocol",
+    }
+    assert {s for s in stated if s not in docs} == set()
