@@ -67,7 +67,8 @@ def test_expectations_mark_known_failures(tmp_path: Path, capsys) -> None:
     ("args", "message"),
     [
         (["--target", "python:nope.module:factory"], "cannot import"),
-        (["--target", "stdio:foo"], "unsupported target"),
+        (["--target", "gopher:foo"], "unsupported target"),
+        (["--target", "stdio:no-such-harness-program"], "cannot run"),
         (["--cases", "/nonexistent"], "no case directory"),
     ],
 )

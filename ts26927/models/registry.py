@@ -96,9 +96,10 @@ MESSAGE_TYPES: tuple[type[TsModel], ...] = (
 )
 
 #: Formats of the reference engine that implementations exchange: the intermediate data
-#: unit header and the split selection's configurations.
+#: unit header, the adaptive model package header and the split selection's configurations.
 ENGINE_TYPES: tuple[type[TsModel], ...] = (
     IntermediateDataUnitHeader,
+    adaptive.AdaptivePackageHeader,
     SplitConfiguration,
     SplitSelection,
 )

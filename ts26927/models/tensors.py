@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from math import ceil, prod
+from math import prod
 from typing import Annotated
 
 from pydantic import Field
@@ -49,7 +49,8 @@ class ElementDataType(StrEnum):
     def byte_length(self, shape: list[int] | tuple[int, ...]) -> int | None:
         """Bytes of a packed little-endian tensor of this type and ``shape``."""
         bits = self.bits
-        return None if bits is None else ceil(prod(shape) * bits / 8)
+        # Integer arithmetic: a hostile shape must not overflow a float.
+        return None if bits is None else (prod(shape) * bits + 7) // 8
 
 
 _BITS: dict[ElementDataType, int | None] = {
