@@ -57,7 +57,7 @@ def test_selection_by_glob_clause_and_role() -> None:
         "split-inference-network-source",
         "split-inference-ue-source",
     }
-    assert {c.clause for c in select_cases(CASES, clause="5.2.2")} == {"5.2.2.2.1"}
+    assert {c.clause for c in select_cases(CASES, clause="5.2.2")} == {"5.2.2.2.1", "5.2.2.2.2"}
     assert select_cases(CASES, role="ue") == []
 
 

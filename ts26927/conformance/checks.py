@@ -245,3 +245,42 @@ def _fedavg(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
     for (name, value), want in zip(got.items(), reference or [], strict=True):
         if value.shape != want.shape or not np.allclose(value, want, rtol=1e-6, atol=1e-7):
             raise CheckFailed(f"{name} is not the FedAvg of the accepted updates")
+
+
+@check("adaptive-package")
+def _adaptive_package(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
+    """The package has the announced size and digest, is the variant the manifest lists
+    (same SHA-256), and applies to the UE's model; the rebuilt model runs."""
+    from ts26927.conformance.fixtures_adaptive import chain, progressive
+
+    message = _message(record)
+    data = require(record.attachments, "model", f"step {record.step}")
+    if len(data) != message["size"] or sha256(data) != message["sha256"]:
+        raise CheckFailed("the package does not have the announced size and SHA-256")
+    listed = {v["variantIdentifier"]: v for v in chain(ctx)}
+    variant = listed.get(message.get("variantIdentifier", ""))
+    if variant is None or variant.get("sha256") != message["sha256"]:
+        raise CheckFailed(f"{message.get('variantIdentifier')!r} is not the manifest's variant")
+    model = progressive(ctx).to_model()
+    Runner(model, label="adaptive model").run({model.graph.input[0].name: sample(ctx)})
+
+
+@check("adaptive-bit-exact")
+def _bit_exact(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
+    """After the last level the rebuilt model is the full model, bit for bit."""
+    from ts26927.conformance.fixtures_adaptive import progressive
+
+    entry = ctx.message("1")["models"][0]
+    full = next(
+        (
+            v
+            for v in entry["variants"]
+            if v.get("dataFormat", {}).get("name") == "ONNX" and v.get("updateOf") is None
+        ),
+        None,
+    )
+    held = progressive(ctx)
+    if not held.complete:
+        raise CheckFailed("the last package did not complete the model")
+    if full is None or sha256(held.to_bytes()) != full.get("sha256"):
+        raise CheckFailed("the rebuilt model differs from the full model the manifest lists")

@@ -59,7 +59,10 @@ class Mutant(ReferenceImplementation):
     def poll(self) -> Reply:
         if self.hang:
             time.sleep(3600)
-        return super().poll()
+        reply = super().poll()
+        if isinstance(reply, Refusal) or self.transform is None:
+            return reply
+        return self.transform("poll", reply)
 
     def _performed(self, reply: Reply) -> Reply:
         # A mutant does not police itself, but still follows its own steps.
@@ -133,6 +136,19 @@ def _model_to_everyone(_: str, outputs: list[Output]) -> list[Output]:
 
     model = update_information(mlp.initial_parameters(0), "digits-mlp")
     return [*outputs, Output("5", model.to_wire())]
+
+
+def _forged_last_level(output: Output) -> Output:
+    """Damages the last refinement package but announces its true digest."""
+    message = output.message or {}
+    if not str(message.get("variantIdentifier", "")).endswith("-fp32"):
+        return output
+    from ts26927.engine.split_service import sha256
+
+    data = bytearray(output.attachments["model"])
+    data[len(data) // 2] ^= 0x01
+    forged = {**message, "size": len(data), "sha256": sha256(bytes(data))}
+    return Output(output.step, forged, {"model": bytes(data)})
 
 
 def _corrupt(name: str) -> Callable[[Output], Output]:
@@ -255,6 +271,13 @@ MUTANTS: tuple[MutantSpec, ...] = (
         lambda: Mutant(_model_to_everyone),
         "5.2.4.2-federated-learning-005",
         "5",
+    ),
+    MutantSpec(
+        "forged-refinement",
+        "delivers a damaged last precision level under a digest of its own",
+        lambda: Mutant(_edit("6", _forged_last_level)),
+        "5.2.2.2.2-adaptive-model-delivery-001",
+        "6",
     ),
     MutantSpec(
         "hangs",

@@ -11,14 +11,18 @@ refused), and every step it performs is checked too, so it never answers illegal
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Protocol
 
 from ts26927 import __version__
 from ts26927.bindings.base import ImplementationInfo, Output, Refusal, Reply
+from ts26927.bindings.reference.adaptive_delivery import NetworkAdaptiveDelivery
 from ts26927.bindings.reference.federated_learning import NetworkFederatedLearning
 from ts26927.bindings.reference.model_delivery import NetworkModelDelivery
 from ts26927.bindings.reference.split_basic import NetworkBasicSplit
 from ts26927.bindings.reference.split_inference import NetworkSplitInference
+from ts26927.engine.delivery.embedded import embedded_repository
+from ts26927.engine.delivery.repository import ModelRepository
 from ts26927.engine.split_service import digits_service
 from ts26927.errors import ProtocolError, Ts26927Error
 from ts26927.flows import FlowSession, get_flow
@@ -33,6 +37,7 @@ CAPABILITIES = frozenset(
         "SPLIT_DATA_SOURCE_UE",
         "SPLIT_DATA_SOURCE_NETWORK",
         "FEDERATED_LEARNING_NETWORK",
+        "ADAPTIVE_DELIVERY_NETWORK",
         "SPLIT_BASIC_NETWORK",
     }
 )
@@ -72,6 +77,8 @@ class ReferenceImplementation:
             self.player = NetworkSplitInference(digits_service(), params)
         elif flow in ("split-inference-network-source", "split-inference-ue-source"):
             self.player = NetworkBasicSplit(digits_service(), flow, params)
+        elif flow == "adaptive-model-delivery":
+            self.player = NetworkAdaptiveDelivery(_repository())
         elif flow == "federated-learning":
             self.player = NetworkFederatedLearning(params)
         else:
@@ -79,7 +86,9 @@ class ReferenceImplementation:
         self.view = FlowSession(get_flow(flow), view=Side.NETWORK)
 
     def begin(self) -> Reply:
-        return []
+        _, player = self._ready()
+        start = getattr(player, "begin", None)
+        return self._performed(start() if start else [])
 
     def deliver(
         self, step: str, message: dict[str, Any] | None, attachments: dict[str, bytes]
@@ -117,6 +126,12 @@ class ReferenceImplementation:
         for output in reply:
             view.accept(output.step, output.message)  # the reference never answers illegally
         return reply
+
+
+@cache
+def _repository() -> ModelRepository:
+    """The embedded digits classifier with its adaptive packages (built once)."""
+    return embedded_repository(names=["digits"])
 
 
 def factory() -> ReferenceImplementation:
