@@ -284,3 +284,12 @@ def _bit_exact(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
         raise CheckFailed("the last package did not complete the model")
     if full is None or sha256(held.to_bytes()) != full.get("sha256"):
         raise CheckFailed("the rebuilt model differs from the full model the manifest lists")
+
+
+@check("same-model-as-ingested")
+def _same_as_ingested(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
+    """The model delivered is, byte for byte, the one the provider ingested (step 3)."""
+    ingested = [r for r in ctx.records if r.step == "3" and "model" in r.attachments]
+    delivered = require(record.attachments, "model", f"step {record.step}")
+    if not ingested or sha256(ingested[-1].attachments["model"]) != sha256(delivered):
+        raise CheckFailed("the delivered model is not the ingested one")

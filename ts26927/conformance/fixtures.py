@@ -308,4 +308,8 @@ __all__ = ["FIXTURES", "SERVICE", "UE", "agreed", "build", "sample", "sha256"]
 
 # The fixtures of the other workflows register themselves on import; importing them here
 # (after FIXTURES and ``fixture`` exist) makes the registry complete wherever it is used.
-from ts26927.conformance import fixtures_adaptive, fixtures_fl  # noqa: E402, F401
+from ts26927.conformance import (  # noqa: E402, F401
+    fixtures_adaptive,
+    fixtures_fl,
+    fixtures_operation,
+)

@@ -280,6 +280,13 @@ MUTANTS: tuple[MutantSpec, ...] = (
         "6",
     ),
     MutantSpec(
+        "ingests-anything",
+        "stores (and would serve) an ingested file that is not a model",
+        lambda: Mutant(lax=True),
+        "5.3.6-model-distribution-003",
+        "3",
+    ),
+    MutantSpec(
         "hangs",
         "never answers a poll",
         lambda: Mutant(hang=True),

@@ -19,6 +19,7 @@ from ts26927.bindings.base import ImplementationInfo, Output, Refusal, Reply
 from ts26927.bindings.reference.adaptive_delivery import NetworkAdaptiveDelivery
 from ts26927.bindings.reference.federated_learning import NetworkFederatedLearning
 from ts26927.bindings.reference.model_delivery import NetworkModelDelivery
+from ts26927.bindings.reference.model_distribution import NetworkModelDistribution
 from ts26927.bindings.reference.split_basic import NetworkBasicSplit
 from ts26927.bindings.reference.split_inference import NetworkSplitInference
 from ts26927.engine.delivery.embedded import embedded_repository
@@ -38,6 +39,7 @@ CAPABILITIES = frozenset(
         "SPLIT_DATA_SOURCE_NETWORK",
         "FEDERATED_LEARNING_NETWORK",
         "ADAPTIVE_DELIVERY_NETWORK",
+        "MODEL_DISTRIBUTION_NETWORK",
         "SPLIT_BASIC_NETWORK",
     }
 )
@@ -79,6 +81,8 @@ class ReferenceImplementation:
             self.player = NetworkBasicSplit(digits_service(), flow, params)
         elif flow == "adaptive-model-delivery":
             self.player = NetworkAdaptiveDelivery(_repository())
+        elif flow == "model-distribution":
+            self.player = NetworkModelDistribution(params)
         elif flow == "federated-learning":
             self.player = NetworkFederatedLearning(params)
         else:
