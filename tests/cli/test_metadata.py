@@ -115,6 +115,8 @@ def test_trace_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert steps[("split-inference", "2a")]["message"] == "AiSplitInferenceRequest"
     assert steps[("split-inference", "2a")]["branches"] == ["Alternative 1: network decides"]
     assert steps[("federated-learning", "4")]["optional"] is True
+    assert all(s["coveredBy"] for s in document["workflows"])
+    assert "5.2.3.2-split-inference-002" in steps[("split-inference", "5b")]["coveredBy"]
     assert main(["trace"]) == 0
     assert "NOT IMPLEMENTED" not in capsys.readouterr().out
 

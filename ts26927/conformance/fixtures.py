@@ -171,6 +171,9 @@ def agreed(ctx: CaseContext) -> tuple[SplitPointInformation, IntermediateDataInf
         if record.step == "7a" and record.message:
             body = record.message
             break
+        if record.step in ("6", "15") and _configuration(record.message):
+            body = record.message  # split AI/ML operation: acknowledgement or update
+            break
         if record.step == "6b" and record.message:
             body = record.message["selected"]
             break
@@ -179,6 +182,14 @@ def agreed(ctx: CaseContext) -> tuple[SplitPointInformation, IntermediateDataInf
     return (
         SplitPointInformation.from_wire(body["splitPointInformation"]),
         IntermediateDataInformation.from_wire(body["intermediateDataInformation"]),
+    )
+
+
+def _configuration(message: dict[str, Any] | None) -> bool:
+    return (
+        bool(message)
+        and "splitPointInformation" in message
+        and ("intermediateDataInformation" in message)
     )
 
 

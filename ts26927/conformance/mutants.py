@@ -151,6 +151,21 @@ def _forged_last_level(output: Output) -> Output:
     return Output(output.step, forged, {"model": bytes(data)})
 
 
+class _IgnoresUpdates(Mutant):
+    def deliver(
+        self, step: str, message: dict[str, Any] | None, attachments: dict[str, bytes]
+    ) -> Reply:
+        if step == "15":
+            view, _ = self._ready()
+            view.accept(step, message)
+            return []  # says yes, changes nothing
+        return super().deliver(step, message, attachments)
+
+
+def _ignore_updates() -> Mutant:
+    return _IgnoresUpdates()
+
+
 def _corrupt(name: str) -> Callable[[Output], Output]:
     def change(output: Output) -> Output:
         data = bytearray(output.attachments[name])
@@ -285,6 +300,13 @@ MUTANTS: tuple[MutantSpec, ...] = (
         lambda: Mutant(lax=True),
         "5.3.6-model-distribution-003",
         "3",
+    ),
+    MutantSpec(
+        "stale-split-point",
+        "accepts a split point update but keeps computing at the old split point",
+        _ignore_updates,
+        "5.3.5-split-operation-001",
+        "14",
     ),
     MutantSpec(
         "hangs",

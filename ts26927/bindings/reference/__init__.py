@@ -22,6 +22,7 @@ from ts26927.bindings.reference.model_delivery import NetworkModelDelivery
 from ts26927.bindings.reference.model_distribution import NetworkModelDistribution
 from ts26927.bindings.reference.split_basic import NetworkBasicSplit
 from ts26927.bindings.reference.split_inference import NetworkSplitInference
+from ts26927.bindings.reference.split_operation import NetworkSplitOperation
 from ts26927.engine.delivery.embedded import embedded_repository
 from ts26927.engine.delivery.repository import ModelRepository
 from ts26927.engine.split_service import digits_service
@@ -40,6 +41,7 @@ CAPABILITIES = frozenset(
         "FEDERATED_LEARNING_NETWORK",
         "ADAPTIVE_DELIVERY_NETWORK",
         "MODEL_DISTRIBUTION_NETWORK",
+        "SPLIT_OPERATION_NETWORK",
         "SPLIT_BASIC_NETWORK",
     }
 )
@@ -81,6 +83,8 @@ class ReferenceImplementation:
             self.player = NetworkBasicSplit(digits_service(), flow, params)
         elif flow == "adaptive-model-delivery":
             self.player = NetworkAdaptiveDelivery(_repository())
+        elif flow == "split-operation":
+            self.player = NetworkSplitOperation(digits_service(), params)
         elif flow == "model-distribution":
             self.player = NetworkModelDistribution(params)
         elif flow == "federated-learning":
