@@ -6,6 +6,7 @@ a misbehaviour performs it (any other step is echoed back, message and attachmen
     --log FILE      append every line read and written (``> `` / ``< ``) for schema checks
     --child FILE    start a grandchild (``sleep``) and write "<own pid> <child pid>" to FILE
     --ignore-stdin  stop reading stdin after the handshake (and never exit on its end)
+    --vary FILE     describe itself with another version at every start (counted in FILE)
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--start", default="ok")
 parser.add_argument("--log")
 parser.add_argument("--child")
 parser.add_argument("--ignore-stdin", action="store_true")
+parser.add_argument("--vary")
 args = parser.parse_args()
 signal.signal(signal.SIGTERM, signal.SIG_IGN)  # only SIGKILL ends it early
 log = open(args.log, "a", encoding="utf-8") if args.log else None  # noqa: SIM115
@@ -54,6 +57,13 @@ DESCRIPTION = {
     "capabilities": ["MODEL_DELIVERY_NETWORK", "TEST"],
     "homepage": "https://example.com/scripted",
 }
+
+
+if args.vary:
+    counted = Path(args.vary)
+    starts = int(counted.read_text() or 0) + 1 if counted.exists() else 1
+    counted.write_text(str(starts))
+    DESCRIPTION["version"] = f"1.{starts}"
 
 
 def start(line: str) -> None:

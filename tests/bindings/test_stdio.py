@@ -231,6 +231,17 @@ def test_a_call_the_runner_abandoned_is_ended_by_the_next_one(harness) -> None:
     assert iut.deliver("1", {}, {}) == [Output("1-echo", {}, {})] and iut.starts == 2
 
 
+def test_a_restarted_harness_must_describe_itself_as_before(harness, tmp_path: Path) -> None:
+    iut = harness("--vary", str(tmp_path / "starts"))
+    assert iut.describe().version == "1.1"
+    iut.setup(*SETUP)
+    with pytest.raises(HarnessExitedError):
+        iut.deliver("exit", {}, {})
+    with pytest.raises(HarnessStartError, match=r"restart: it now describes .*version='1\.2'"):
+        iut.setup(*SETUP)
+    assert iut.describe().version == "1.1" and iut.pid is None
+
+
 def test_stop_ends_the_harness_and_everything_it_started(tmp_path: Path) -> None:
     pids = tmp_path / "pids"
     with StdioImplementation(scripted_argv("--child", str(pids))) as iut:

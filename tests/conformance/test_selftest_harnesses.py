@@ -3,6 +3,7 @@ and leaves no process behind; a harness without the defect is not counted as cau
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -19,17 +20,18 @@ SCRIPTED = ROOT / "tests" / "bindings" / "scripted_harness.py"
 
 
 def _running_scripts(script: str) -> list[int]:
-    """Processes (not zombies) whose command line names ``script``."""
+    """Children of this process (not zombies) whose command line names ``script``; others
+    may run the same script at the same time."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
         except OSError:
             continue
-        if script.encode() in cmdline and state != "Z":
+        if script.encode() in cmdline and state != "Z" and int(parent) == os.getpid():
             found.append(int(entry.name))
     return found
 
@@ -41,7 +43,7 @@ def test_each_broken_harness_gets_its_verdict_at_its_step(spec: BrokenHarness) -
     assert (result.verdict, result.step, result.caught) == (spec.caught_by, spec.step, True), (
         result.reason
     )
-    assert time.monotonic() - begun < 5.0
+    assert time.monotonic() - begun < 10.0  # a hang would take an hour
     assert "harness" in result.reason or result.verdict == "timeout"
     assert _running_scripts(str(Path(spec.argv()[1]))) == []
 
