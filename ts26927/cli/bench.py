@@ -1,4 +1,5 @@
-"""Benchmark subcommands: ``bench split``, ``bench fl``."""
+"""Benchmark subcommands: ``bench split``, ``bench fl``, ``bench delivery``,
+``bench conformance``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import argparse
 import json
 import sys
 
+from ts26927.bench import conformance as conformance_bench
+from ts26927.bench import delivery as delivery_bench
 from ts26927.bench import fl as fl_bench
 from ts26927.bench import split as split_bench
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
@@ -40,6 +43,25 @@ def cmd_fl(args: argparse.Namespace) -> int:
     return _emit(
         fl_bench.run(clients=args.clients, seed=args.seed, progress=progress), as_json=args.json
     )
+
+
+def cmd_conformance(args: argparse.Namespace) -> int:
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"bench conformance: {message}", file=sys.stderr, flush=True)
+
+    return _emit(conformance_bench.run(repeat=args.repeat, progress=progress), as_json=args.json)
+
+
+def cmd_delivery(args: argparse.Namespace) -> int:
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"bench delivery: {message}", file=sys.stderr, flush=True)
+
+    result = delivery_bench.run(
+        seed=args.seed, repeat=args.repeat, progress=progress, large=args.model
+    )
+    return _emit(result, as_json=args.json)
 
 
 def _emit(result: dict, *, as_json: bool) -> int:
@@ -89,3 +111,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the update values")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_fl)
+
+    p = actions.add_parser("delivery", help="adaptive model packages vs zstd of the weights")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--model",
+        default="resnet50",
+        choices=sorted(LIGHT),
+        help="the large model (default resnet50, the one the targets are set for)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the weights")
+    p.add_argument("--repeat", type=_positive, default=3, help="timed runs")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=cmd_delivery)
+
+    p = actions.add_parser("conformance", help="the whole conformance suite in process")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--repeat", type=_positive, default=3, help="timed runs of the suite")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=cmd_conformance)
