@@ -106,6 +106,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
     else:
+        _table(results)
         counts = ", ".join(f"{n} {v}" for v, n in report["summary"].items() if n)
         unexpected = [r.case_id for r in results if r.unexpected]
         print(
@@ -115,6 +116,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not any(r.verdict.value != "not applicable" for r in results):
         print("no case ran: a run in which nothing ran fails", file=sys.stderr)
     return EXIT_OK if succeeded(results) else EXIT_INVALID
+
+
+def _table(results: list[CaseResult]) -> None:
+    """A summary table: one row per workflow, one column per verdict that occurred."""
+    verdicts = [
+        v
+        for v in ("pass", "fail", "inconclusive", "error", "timeout", "not applicable")
+        if any(r.verdict.value == v for r in results)
+    ]
+    flows = sorted({(r.clause, r.flow) for r in results})
+    header = f"{'clause':<10} {'workflow':<32}" + "".join(f"{v:>16}" for v in verdicts)
+    print(header)
+    for clause, flow in flows:
+        row = [r for r in results if r.flow == flow]
+        print(
+            f"{clause:<10} {flow:<32}"
+            + "".join(f"{sum(r.verdict.value == v for r in row):>16}" for v in verdicts)
+        )
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
