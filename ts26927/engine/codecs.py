@@ -170,7 +170,12 @@ def stated_error(
     if algorithm == FLOAT16:
         return magnitude * 2.0**-11 + 2.0**-25
     if algorithm == INT8 and quantization is not None:
-        return quantization.scale / 2 + magnitude * 2.0**-20
+        # Half a quantization step, plus the rounding of the restored value back to the
+        # tensor's own float type (a float16 tensor rounds to 11 significant bits; near
+        # zero, to its subnormal spacing).
+        info = np.finfo(original.dtype) if original.dtype.kind == "f" else np.finfo(np.float32)
+        rounding = (magnitude + quantization.scale) * max(float(info.eps) / 2, 2.0**-20)
+        return quantization.scale / 2 + rounding + float(info.smallest_subnormal)
     return np.zeros_like(magnitude)
 
 
