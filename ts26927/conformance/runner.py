@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ts26927.bindings.base import Implementation, ImplementationInfo, Output, Refusal, Reply
-from ts26927.errors import ProtocolError, Ts26927Error
+from ts26927.errors import (
+    HarnessError,
+    HarnessSetupRefusedError,
+    ProtocolError,
+    Ts26927Error,
+)
 from ts26927.flows import FlowSession, get_flow
 from ts26927.flows.table import Flow
 
@@ -211,10 +216,17 @@ def run_case(
     state = {"state": case.preamble.state, "params": case.preamble.params}
     try:
         try:
-            run.call("setup", None, lambda: iut.setup(case.id, case.flow, case.role.value, state))
-        except _Stop as stop:
-            stop.verdict = Verdict.INCONCLUSIVE if stop.verdict is Verdict.ERROR else stop.verdict
-            raise _Stop(stop.verdict, None, f"preamble failed: {stop.reason}") from None
+            guarded(lambda: iut.setup(case.id, case.flow, case.role.value, state), run.timeout_s)
+        except CallTimeout as error:
+            raise _Stop(Verdict.TIMEOUT, None, f"preamble: {error}") from None
+        except CallCrashed as error:
+            # The IUT could not set up the state: inconclusive, not a fail. A harness or
+            # adapter that broke on the way is the test system's error.
+            broken = isinstance(error.error, HarnessError) and not isinstance(
+                error.error, HarnessSetupRefusedError
+            )
+            verdict = Verdict.ERROR if broken else Verdict.INCONCLUSIVE
+            raise _Stop(verdict, None, f"preamble failed: {error}") from None
         run.take(run.call("begin", None, iut.begin), None)
         for entry in case.steps:
             (run.ts_step if entry.by is Performer.TS else run.iut_step)(entry)
