@@ -228,16 +228,30 @@ def conformance_page() -> str:
         cases = load_suite(DEFAULT_CASES)
     except SuiteError:
         cases = []
-    lines = ["# Conformance cases", "",
-             "Generated from `conformance/cases/`. Each case replays one workflow against an "
-             "implementation under test (IUT); `ts26927 conformance run` runs them.", "",
-             "| case | clause | IUT | title |", "|---|---|---|---|"]
-    lines += [f"| `{c.id}` | {c.clause} ({c.figure}) | {c.role.value} | {_cell(c.title)} |"
-              for c in cases]
+    lines = [
+        "# Conformance cases",
+        "",
+        "Generated from `conformance/cases/`. Each case replays one workflow against an "
+        "implementation under test (IUT); `ts26927 conformance run` runs them.",
+        "",
+        "| case | clause | IUT | title |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{c.id}` | {c.clause} ({c.figure}) | {c.role.value} | {_cell(c.title)} |" for c in cases
+    ]
     for c in cases:
-        lines += ["", f"## {c.id}", "", f"**Purpose:** {_cell(c.purpose.text())}", "",
-                  f"**Applies when:** `{c.applicability}`", "",
-                  "| step | by | message from | checks |", "|---|---|---|---|"]
+        lines += [
+            "",
+            f"## {c.id}",
+            "",
+            f"**Purpose:** {_cell(c.purpose.text())}",
+            "",
+            f"**Applies when:** `{c.applicability}`",
+            "",
+            "| step | by | message from | checks |",
+            "|---|---|---|---|",
+        ]
         for step in c.steps:
             source = step.fixture or ("inline" if step.message is not None else "—")
             if step.expect_refusal:
@@ -246,8 +260,13 @@ def conformance_page() -> str:
             lines.append(f"| {step.step} | {step.by.value} | {source} | {checks} |")
     covered = [s for s in trace.workflow_steps() if s["coveredBy"]]
     total = len(trace.workflow_steps())
-    lines += ["", "## Coverage", "", f"{len(covered)} of {total} workflow steps are "
-              "exercised by at least one case; `ts26927 trace --json` lists the cases per step."]
+    lines += [
+        "",
+        "## Coverage",
+        "",
+        f"{len(covered)} of {total} workflow steps are "
+        "exercised by at least one case; `ts26927 trace --json` lists the cases per step.",
+    ]
     return "\n".join(lines) + "\n"
 
 
