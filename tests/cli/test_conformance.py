@@ -22,6 +22,8 @@ def test_run_writes_json_and_junit_reports(tmp_path: Path, capsys) -> None:
             CASES,
             "--case",
             "5.2.2.2.1-*",
+            "--role",
+            "network",
             "--report",
             str(report),
             "--junit",

@@ -59,7 +59,8 @@ def test_selection_by_glob_clause_and_role() -> None:
         "split-inference-ue-source",
     }
     assert {c.clause for c in select_cases(CASES, clause="5.2.2")} == {"5.2.2.2.1", "5.2.2.2.2"}
-    assert select_cases(CASES, role="ue") == []
+    assert {c.role.value for c in select_cases(CASES, role="ue")} == {"UE"}
+    assert {c.role.value for c in CASES} == {"UE", "NETWORK"}
 
 
 @pytest.mark.parametrize(

@@ -293,3 +293,10 @@ def _same_as_ingested(ctx: CaseContext, record: Record, args: dict[str, Any]) ->
     delivered = require(record.attachments, "model", f"step {record.step}")
     if not ingested or sha256(ingested[-1].attachments["model"]) != sha256(delivered):
         raise CheckFailed("the delivered model is not the ingested one")
+
+
+@check("model-output-equals-reference")
+def _model_output(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
+    """The UE's inference output on the sample equals the whole model's."""
+    got = bytes_to_array(require(record.attachments, "output", f"step {record.step}"))
+    _close(got, digits_service().whole(sample(ctx)), False, "inference output")

@@ -7,7 +7,7 @@ from ts26927.bindings.attachments import require
 from ts26927.engine.codecs import CodecChain
 from ts26927.engine.loading import load_model
 from ts26927.engine.runtime import Runner
-from ts26927.engine.split_service import digits_service
+from ts26927.engine.split_service import digits_service, sha256
 from ts26927.engine.unit import encode_unit
 
 from .context import CaseContext
@@ -155,3 +155,33 @@ def _op_status(ctx: CaseContext) -> Built:
 def _op_session_update(ctx: CaseContext) -> Built:
     point, _ = agreed(ctx)
     return {"modelIdentifier": "digits", "splitPointInformation": point.to_wire()}, {}
+
+
+# -- the network side, played by the test system against a UE ------------------------------
+@fixture("network/selection")
+def _net_selection(ctx: CaseContext) -> Built:
+    info = digits_service().information().to_wire()
+    return {"modelIdentifier": "digits", "aiModelInformation": info}, {}
+
+
+@fixture("network/identification")
+def _net_identification(ctx: CaseContext) -> Built:
+    return {"modelIdentifier": "digits"}, {}
+
+
+@fixture("network/delivery")
+def _net_delivery(ctx: CaseContext) -> Built:
+    data = digits_service().model_bytes()
+    return (
+        {"modelIdentifier": "digits", "size": len(data), "sha256": sha256(data)},
+        {"model": data},
+    )
+
+
+@fixture("network/delivery-corrupt")
+def _net_delivery_corrupt(ctx: CaseContext) -> Built:
+    """The network misbehaves: one byte of the model changes in transit."""
+    message, attachments = _net_delivery(ctx)
+    data = bytearray(attachments["model"])
+    data[len(data) // 2] ^= 0x01
+    return message, {"model": bytes(data)}

@@ -309,6 +309,13 @@ MUTANTS: tuple[MutantSpec, ...] = (
         "14",
     ),
     MutantSpec(
+        "ue-trusts-any-model",
+        "a UE that hands unverified model bytes to its inference engine",
+        lambda: Mutant(lax=True),
+        "5.2.2.2.1-model-delivery-005",
+        "5",
+    ),
+    MutantSpec(
         "hangs",
         "never answers a poll",
         lambda: Mutant(hang=True),

@@ -2,11 +2,12 @@
 :class:`~ts26927.bindings.base.Implementation` interface — the suite's default target and
 the baseline its self-test mutates.
 
-It plays the network side of generic model delivery (5.2.2.2.1), of split inference
-(5.2.3.2, both negotiation alternatives, both data sources) and of federated learning
-(5.2.4.2, with the test system as one UE). Every step it receives is
-first checked against its own view of the flow (out-of-order or malformed steps are
-refused), and every step it performs is checked too, so it never answers illegally.
+It plays the UE side of generic model delivery (5.2.2.2.1), and the network side of every
+workflow: model delivery, adaptive delivery (5.2.2.2.2), split inference in its detailed
+and basic forms (5.2.3.2), federated learning with the test system as one UE (5.2.4.2),
+the split AI/ML operation procedure (5.3.5) and model distribution (5.3.6). Every step it
+receives is first checked against its own view of the flow (out-of-order or malformed steps
+are refused), and every step it performs is checked too, so it never answers illegally.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ts26927.bindings.reference.model_distribution import NetworkModelDistributi
 from ts26927.bindings.reference.split_basic import NetworkBasicSplit
 from ts26927.bindings.reference.split_inference import NetworkSplitInference
 from ts26927.bindings.reference.split_operation import NetworkSplitOperation
+from ts26927.bindings.reference.ue_model_delivery import UeModelDelivery
 from ts26927.engine.delivery.embedded import embedded_repository
 from ts26927.engine.delivery.repository import ModelRepository
 from ts26927.engine.split_service import digits_service
@@ -42,6 +44,7 @@ CAPABILITIES = frozenset(
         "ADAPTIVE_DELIVERY_NETWORK",
         "MODEL_DISTRIBUTION_NETWORK",
         "SPLIT_OPERATION_NETWORK",
+        "MODEL_DELIVERY_UE",
         "SPLIT_BASIC_NETWORK",
     }
 )
@@ -72,26 +75,12 @@ class ReferenceImplementation:
         )
 
     def setup(self, case_id: str, flow: str, role: str, state: dict[str, Any]) -> None:
-        if role != Side.NETWORK.value:
-            raise SetupError(f"{case_id}: the reference plays the network side only")
         params = state.get("params", {})
-        if flow == "model-delivery":
-            self.player = NetworkModelDelivery({"digits": digits_service()})
-        elif flow == "split-inference":
-            self.player = NetworkSplitInference(digits_service(), params)
-        elif flow in ("split-inference-network-source", "split-inference-ue-source"):
-            self.player = NetworkBasicSplit(digits_service(), flow, params)
-        elif flow == "adaptive-model-delivery":
-            self.player = NetworkAdaptiveDelivery(_repository())
-        elif flow == "split-operation":
-            self.player = NetworkSplitOperation(digits_service(), params)
-        elif flow == "model-distribution":
-            self.player = NetworkModelDistribution(params)
-        elif flow == "federated-learning":
-            self.player = NetworkFederatedLearning(params)
-        else:
-            raise SetupError(f"{case_id}: flow {flow!r} is not supported")
-        self.view = FlowSession(get_flow(flow), view=Side.NETWORK)
+        make = _PLAYERS.get((flow, role))
+        if make is None:
+            raise SetupError(f"{case_id}: the {role} side of flow {flow!r} is not supported")
+        self.player = make(params)
+        self.view = FlowSession(get_flow(flow), view=Side(role))
 
     def begin(self) -> Reply:
         _, player = self._ready()
@@ -134,6 +123,23 @@ class ReferenceImplementation:
         for output in reply:
             view.accept(output.step, output.message)  # the reference never answers illegally
         return reply
+
+
+_PLAYERS: dict[tuple[str, str], Any] = {
+    ("model-delivery", "NETWORK"): lambda p: NetworkModelDelivery({"digits": digits_service()}),
+    ("model-delivery", "UE"): UeModelDelivery,
+    ("adaptive-model-delivery", "NETWORK"): lambda p: NetworkAdaptiveDelivery(_repository()),
+    ("split-inference", "NETWORK"): lambda p: NetworkSplitInference(digits_service(), p),
+    ("split-inference-network-source", "NETWORK"): lambda p: NetworkBasicSplit(
+        digits_service(), "split-inference-network-source", p
+    ),
+    ("split-inference-ue-source", "NETWORK"): lambda p: NetworkBasicSplit(
+        digits_service(), "split-inference-ue-source", p
+    ),
+    ("federated-learning", "NETWORK"): NetworkFederatedLearning,
+    ("split-operation", "NETWORK"): lambda p: NetworkSplitOperation(digits_service(), p),
+    ("model-distribution", "NETWORK"): NetworkModelDistribution,
+}
 
 
 @cache
