@@ -120,3 +120,15 @@ def test_an_adapter_answering_garbage_is_an_error() -> None:
 def test_verdicts_are_ordered(verdict: Verdict) -> None:
     assert Verdict.PASS.severity < Verdict.INCONCLUSIVE.severity < Verdict.FAIL.severity
     assert verdict.severity >= Verdict.NOT_APPLICABLE.severity
+
+
+def test_a_run_against_a_mutant_does_not_succeed() -> None:
+    from ts26927.conformance.mutants import MUTANTS
+    from ts26927.conformance.report import succeeded
+
+    spec = next(m for m in MUTANTS if m.name == "wrong-output")
+    mutant = spec.make()
+    results = [run_case(c, mutant, mutant.describe(), FAST) for c in CASES.values()]
+    assert not succeeded(results)
+    reference = ReferenceImplementation()
+    assert succeeded([run_case(c, reference, reference.describe()) for c in CASES.values()])
