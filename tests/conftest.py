@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -14,3 +15,12 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="session")
+def selftest_results() -> list:
+    """The whole self-test, run once per test session (it takes a while) and shared."""
+    from ts26927.conformance.selftest import selftest
+    from ts26927.conformance.suite import load_suite
+
+    return selftest(load_suite())

@@ -181,7 +181,7 @@ CASE_SCHEMA_FILE = "conformance/TestCase.schema.json"
 
 
 def case_schema() -> dict[str, Any]:
-    """JSON Schema of the conformance case format (``conformance/cases/*.json``)."""
+    """JSON Schema of the conformance case format (``ts26927/conformance/cases/*.json``)."""
     from ts26927.conformance.case import TestCase  # the conformance layer sits above
 
     body = TestCase.model_json_schema(by_alias=True, schema_generator=_WireSchema)

@@ -146,8 +146,11 @@ def _case_coverage() -> dict[tuple[str, str], list[str]]:
     except SuiteError:
         return coverage  # no suite beside this installation
     for case in cases:
-        for step in case.steps:
-            ids = coverage.setdefault((case.flow, step.step), [])
+        steps = [s.step for s in case.steps]
+        steps += [r.step for r in case.reactions]
+        steps += [s.step for r in case.reactions for s in r.then]
+        for step in steps:
+            ids = coverage.setdefault((case.flow, step), [])
             if case.id not in ids:
                 ids.append(case.id)
     return coverage

@@ -13,16 +13,16 @@ from ts26927.bindings.base import ImplementationInfo, Output, Refusal
 from ts26927.bindings.reference import ReferenceImplementation
 from ts26927.bindings.stdio import StdioImplementation
 from ts26927.bindings.stdio_serve import answer, main, serve
-from ts26927.conformance.fixtures import SERVICE, UE
+from ts26927.conformance.fixtures.profiles import SERVICE_REQUIREMENTS, UE_CAPABILITIES
 from ts26927.conformance.runner import run_case
 from ts26927.conformance.suite import load_suite
 from ts26927.conformance.verdict import Verdict
 
-from .conftest import ROOT
-
+SERVICE = SERVICE_REQUIREMENTS["service-digits"][1]
+UE = UE_CAPABILITIES["ue-ample"][1]
 SERVED = [sys.executable, "-m", "ts26927.bindings.stdio_serve"]
 REFERENCE = "python:ts26927.bindings.reference:factory"
-CASES = {c.id: c for c in load_suite(ROOT / "conformance" / "cases")}
+CASES = {c.id: c for c in load_suite()}
 TRIGGER = {
     "service": "MODEL_DELIVERY",
     "sessionId": "s-1",
@@ -55,7 +55,7 @@ def test_the_served_reference_passes_as_in_process(served, case_id: str) -> None
 def test_the_served_reference_answers_byte_for_byte_as_in_process(served) -> None:
     local = ReferenceImplementation()
     assert served.describe() == local.describe()
-    state = {"state": "repository/digits", "params": {}}
+    state = {"state": "model-repository", "params": {"model": "digits"}}
     for iut in (served, local):
         iut.setup("c", "model-delivery", "NETWORK", state)
     assert served.deliver("1", TRIGGER, {}) == local.deliver("1", TRIGGER, {})

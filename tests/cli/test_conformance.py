@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from ts26927.cli import main
+from ts26927.conformance.suite import DEFAULT_CASES
 
 ROOT = Path(__file__).parent.parent.parent
-CASES = str(ROOT / "conformance" / "cases")
+CASES = str(DEFAULT_CASES)
 
 
 def test_run_writes_json_and_junit_reports(tmp_path: Path, capsys) -> None:
@@ -93,6 +94,27 @@ def test_list_and_replay(capsys) -> None:
     assert "IUT performed step 18a" in out and "verdict: pass" in out
 
 
-def test_selftest_command(capsys) -> None:
+def test_selftest_command_prints_both_directions(capsys, monkeypatch, selftest_results) -> None:
+    monkeypatch.setattr("ts26927.cli.conformance.selftest", lambda cases: selftest_results)
     assert main(["conformance", "selftest", "--cases", CASES]) == 0
-    assert "as expected" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "broken implementations caught at their step" in out
+    assert "legal implementations (the reference and its variants) passed every case" in out
+    assert main(["conformance", "selftest", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["mutants"] == data["mutantsCaught"] >= 39
+    assert data["legalVariants"] == data["legalVariantsPassed"] >= 10
+    assert {r["kind"] for r in data["results"]} == {"reference", "variant", "mutant", "harness"}
+
+
+def test_the_cases_are_found_from_any_directory(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["conformance", "list"]) == 0
+    assert "5.2.3.2-split-inference-001" in capsys.readouterr().out
+
+
+def test_run_help_names_every_target_kind(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["conformance", "run", "--help"])
+    out = capsys.readouterr().out
+    assert "python:package.module:factory" in out and "stdio:COMMAND" in out

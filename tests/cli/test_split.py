@@ -106,3 +106,20 @@ def test_bad_dimension_binding_is_a_usage_error(capsys: pytest.CaptureFixture[st
         main(["split", "analyze", "digits", "--dim", "N=zero"])
     assert caught.value.code == 2
     assert "expected NAME=SIZE" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_gets_no_traceback() -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from ts26927.cli import main; raise SystemExit(main())"]
+    process = subprocess.Popen(
+        [*command, "split", "analyze", "squeezenet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.readline()
+    process.stdout.close()  # like `| head -1`
+    _, stderr = process.communicate(timeout=120)
+    assert b"Traceback" not in stderr and b"BrokenPipeError" not in stderr

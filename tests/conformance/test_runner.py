@@ -4,19 +4,17 @@ right step; inapplicable cases and broken preambles are reported as such."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
 from ts26927.bindings.base import ImplementationInfo, Output, Refusal
 from ts26927.bindings.reference import ReferenceImplementation
 from ts26927.conformance.runner import RunParameters, run_case
-from ts26927.conformance.selftest import selftest
+from ts26927.conformance.selftest import summarize
 from ts26927.conformance.suite import load_suite
 from ts26927.conformance.verdict import Verdict
 
-ROOT = Path(__file__).parent.parent.parent
-CASES = {c.id: c for c in load_suite(ROOT / "conformance" / "cases")}
+CASES = {c.id: c for c in load_suite()}
 FAST = RunParameters(timeout_multiplier=0.05)
 
 
@@ -27,11 +25,28 @@ def test_the_reference_passes_every_case() -> None:
         assert result.verdict is Verdict.PASS, (case.id, result.step, result.reason)
 
 
-def test_selftest_catches_every_mutant_at_its_step() -> None:
-    results = selftest(list(CASES.values()))
-    assert all(r.caught for r in results), [r for r in results if not r.caught]
-    mutants = [r for r in results if r.name != "reference"]
-    assert len(mutants) >= 13 and {r.verdict for r in mutants} == {"fail", "timeout", "error"}
+def test_selftest_catches_every_mutant_at_its_step(selftest_results) -> None:
+    bad = [r for r in selftest_results if not r.as_expected]
+    assert not bad, bad
+    mutants = [r for r in selftest_results if r.kind == "mutant"]
+    assert len(mutants) >= 33 and {r.verdict for r in mutants} == {"fail", "timeout", "error"}
+    assert all(r.step is not None for r in mutants)
+
+
+def test_selftest_passes_every_legal_variant_on_its_workflows(selftest_results) -> None:
+    variants = [r for r in selftest_results if r.kind == "variant"]
+    names = {r.name for r in variants}
+    assert len(names) >= 9
+    assert all(r.verdict in ("pass", "not applicable") for r in variants)
+    # each variant ran on at least one case it applies to, and passed it
+    assert all(any(r.name == n and r.verdict == "pass" for r in variants) for n in names)
+
+
+def test_the_summary_counts_implementations_both_ways(selftest_results) -> None:
+    summary = summarize(selftest_results)
+    assert summary.mutants == summary.mutants_caught >= 39
+    assert summary.variants == summary.variants_passed >= 10
+    assert summary.variant_runs > summary.variants
 
 
 class _Scripted:

@@ -8,14 +8,19 @@ from pathlib import Path
 import pytest
 
 from ts26927.conformance.applicability import ApplicabilityError, applies, names
+from ts26927.conformance.builders import BUILDERS
 from ts26927.conformance.case import TestCase
 from ts26927.conformance.checks import CHECKS
-from ts26927.conformance.fixtures import FIXTURES
-from ts26927.conformance.suite import SuiteError, load_case, load_suite, select_cases
+from ts26927.conformance.suite import (
+    DEFAULT_CASES,
+    SuiteError,
+    load_case,
+    load_suite,
+    select_cases,
+)
 from ts26927.flows import FLOWS
 
-ROOT = Path(__file__).parent.parent.parent
-CASES = load_suite(ROOT / "conformance" / "cases")
+CASES = load_suite()
 
 
 def test_the_suite_has_cases_with_unique_ids() -> None:
@@ -27,19 +32,26 @@ def test_the_suite_has_cases_with_unique_ids() -> None:
 def test_each_case_names_real_fixtures_checks_and_steps(case: TestCase) -> None:
     flow = FLOWS[case.flow]
     assert case.clause == flow.clause and case.figure == flow.figure
-    for step in case.steps:
+    steps = [*case.steps, *(s for r in case.reactions for s in r.then)]
+    for step in steps:
         assert flow.step(step.step) is not None
-        if step.fixture:
-            assert step.fixture in FIXTURES
-        for check in step.checks:
-            assert check.check in CHECKS
+        if step.builder:
+            assert step.builder in BUILDERS
+    checks = [*(k for s in steps for k in s.checks), *(k for r in case.reactions for k in r.checks)]
+    for check in [*checks, *case.final]:
+        assert check.check in CHECKS
     assert "with {" in case.purpose.text() and "ensure that" in case.purpose.text()
+
+
+def _steps(case: TestCase) -> set[str]:
+    steps = {s.step for s in case.steps} | {r.step for r in case.reactions}
+    return steps | {s.step for r in case.reactions for s in r.then}
 
 
 def test_every_step_of_every_workflow_is_exercised() -> None:
     assert {c.flow for c in CASES} == set(FLOWS)
     for flow_id in FLOWS:
-        used = {s.step for c in CASES if c.flow == flow_id for s in c.steps}
+        used = set().union(*(_steps(c) for c in CASES if c.flow == flow_id))
         assert used == {s.id for s in FLOWS[flow_id].steps}, flow_id
 
 
@@ -70,11 +82,11 @@ def test_selection_by_glob_clause_and_role() -> None:
         (lambda d: d["steps"].append({"step": "99", "by": "TS"}), "not in flow"),
         (lambda d: d.update(clause="5.2.3.2"), "is clause 5.2.2.2.1"),
         (lambda d: d.update(role="SATELLITE"), "role"),
-        (lambda d: d["steps"].append({"step": "5", "by": "IUT", "fixture": "x"}), "IUT step"),
+        (lambda d: d["steps"].append({"step": "5", "by": "IUT", "builder": "x"}), "IUT step"),
     ],
 )
 def test_bad_case_files_are_refused(tmp_path: Path, mutate, message: str) -> None:
-    source = ROOT / "conformance" / "cases" / "5.2.2.2.1-model-delivery-001.json"
+    source = DEFAULT_CASES / "5.2.2.2.1-model-delivery-001.json"
     data = json.loads(source.read_text())
     mutate(data)
     target = tmp_path / source.name
@@ -84,7 +96,7 @@ def test_bad_case_files_are_refused(tmp_path: Path, mutate, message: str) -> Non
 
 
 def test_file_name_must_be_the_case_id(tmp_path: Path) -> None:
-    source = ROOT / "conformance" / "cases" / "5.2.2.2.1-model-delivery-001.json"
+    source = DEFAULT_CASES / "5.2.2.2.1-model-delivery-001.json"
     (tmp_path / "other.json").write_text(source.read_text())
     with pytest.raises(SuiteError, match="file name must be the case id"):
         load_case(tmp_path / "other.json")

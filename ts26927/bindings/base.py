@@ -12,6 +12,7 @@ message as named attachments.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,13 +22,15 @@ PROTOCOL_VERSION = 1
 
 @dataclass(frozen=True)
 class ImplementationInfo:
-    """Who the IUT is and what it supports (its ICS)."""
+    """Who the IUT is, what it supports (its ICS) and the choices it made where the TR
+    leaves them open (its IXIT, e.g. its aggregation rule)."""
 
     name: str
     version: str
     language: str = "python"
     capabilities: frozenset[str] = frozenset()
     homepage: str = ""
+    ixit: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +39,7 @@ class ImplementationInfo:
             "language": self.language,
             "capabilities": sorted(self.capabilities),
             "homepage": self.homepage,
+            "ixit": dict(self.ixit),
         }
 
 

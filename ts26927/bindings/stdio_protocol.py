@@ -140,6 +140,11 @@ class ImplementationDescription(_Wire):
         "MODEL_DELIVERY_NETWORK."
     )
     homepage: str = ""
+    ixit: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The implementation's choices where the TR leaves them open (IXIT), by "
+        'item name, e.g. {"federatedAggregation": "FEDAVG"}; see the IXIT list in the docs.',
+    )
 
 
 class Started(_Wire):
@@ -266,6 +271,7 @@ def parse_started(harness: str, data: dict[str, Any]) -> ImplementationInfo:
         language=found.language,
         capabilities=frozenset(found.capabilities),
         homepage=found.homepage,
+        ixit=found.ixit,
     )
 
 

@@ -11,6 +11,12 @@ from ts26927.bindings.stdio import stdio_target
 from ts26927.errors import HarnessError, Ts26927Error
 
 DEFAULT_TARGET = "python:ts26927.bindings.reference:factory"
+#: Every kind of target, for ``--help``.
+TARGET_HELP = (
+    "the implementation under test: 'python:package.module:factory' (a Python object in "
+    "this process) or 'stdio:COMMAND ARGS' (a harness program in any language, speaking "
+    f"the JSON-lines harness protocol on stdin/stdout); default {DEFAULT_TARGET}"
+)
 
 
 class TargetError(Ts26927Error, ValueError):

@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ts26927.bindings.targets import DEFAULT_TARGET, TargetError, load_target
+from ts26927.bindings.targets import DEFAULT_TARGET, TARGET_HELP, TargetError, load_target
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from ts26927.conformance.case import TestCase
+from ts26927.conformance.fixtures.export import export
 from ts26927.conformance.report import json_report, junit_xml, succeeded
 from ts26927.conformance.runner import RunParameters, run_case
-from ts26927.conformance.selftest import selftest
+from ts26927.conformance.selftest import selftest, summarize
 from ts26927.conformance.suite import DEFAULT_CASES, SuiteError, load_suite, select_cases
 from ts26927.conformance.verdict import CaseResult
 from ts26927.errors import DocumentError
@@ -95,6 +96,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             + ("" if result.verdict.value == "pass" else f": {result.reason}"),
             file=out,
         )
+        for note in result.notes:
+            print(f"    note: {note}", file=out)
     iut.stop()
     report = json_report(
         results, info, {"target": args.target, "timeoutMultiplier": args.timeout_multiplier}
@@ -155,6 +158,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     for line in result.log:
         print(f"  {line}")
     where = f" at step {result.step}" if result.step else ""
+    for note in result.notes:
+        print(f"  note: {note}")
     print(f"verdict: {result.verdict.value}{where}: {result.reason}")
     return EXIT_OK if result.verdict.value in ("pass", "not applicable") else EXIT_INVALID
 
@@ -166,16 +171,40 @@ def cmd_selftest(args: argparse.Namespace) -> int:
         print(f"ts26927 conformance selftest: {error}", file=sys.stderr)
         return EXIT_USAGE
     results = selftest(cases)
+    summary = summarize(results)
     if args.json:
-        print(json.dumps([r.to_dict() for r in results], indent=2))
+        print(
+            json.dumps({**summary.to_dict(), "results": [r.to_dict() for r in results]}, indent=2)
+        )
     else:
         for r in results:
-            mark = "ok  " if r.caught else "BAD "
+            mark = "ok  " if r.as_expected else "BAD "
             where = f" at step {r.step}" if r.step else ""
-            print(f"{mark}{r.name:<28} {r.case:<34} {r.verdict}{where}")
-        caught = sum(r.caught for r in results)
-        print(f"{caught} of {len(results)} as expected")
-    return EXIT_OK if all(r.caught for r in results) else EXIT_INVALID
+            print(f"{mark}{r.kind:<9} {r.name:<30} {r.case:<42} {r.verdict}{where}")
+            if not r.as_expected:
+                print(f"      expected {r.expected}: {r.reason}")
+        print(
+            f"sharp: {summary.mutants_caught} of {summary.mutants} broken implementations "
+            "caught at their step"
+        )
+        print(
+            f"fair: {summary.variants_passed} of {summary.variants} legal implementations "
+            f"(the reference and its variants) passed every case ({summary.variant_runs} runs)"
+        )
+    return EXIT_OK if all(r.as_expected for r in results) else EXIT_INVALID
+
+
+def cmd_fixtures_export(args: argparse.Namespace) -> int:
+    target = Path(args.directory)
+    if target.exists() and not target.is_dir():
+        print(f"ts26927 conformance fixtures export: {target} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    manifest = export(target)
+    total = sum(f["size"] for f in manifest["files"])
+    print(
+        f"wrote {len(manifest['files'])} files ({total / 1e6:.1f} MB) and manifest.json to {target}"
+    )
+    return EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -184,7 +213,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = top.add_subparsers(dest="action", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--cases", default=str(DEFAULT_CASES), help="case directory")
+        p.add_argument(
+            "--cases",
+            default=str(DEFAULT_CASES),
+            help="case directory (default: the cases installed with the package)",
+        )
 
     p = actions.add_parser("list", help="list the cases")
     common(p)
@@ -193,7 +226,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = actions.add_parser("run", help="run the cases against an implementation")
     common(p)
-    p.add_argument("--target", default=DEFAULT_TARGET, help="python:package.module:factory")
+    p.add_argument("--target", default=DEFAULT_TARGET, help=TARGET_HELP)
     p.add_argument("--case", help="case id glob, e.g. '5.2.3.2-*'")
     p.add_argument("--clause", help="TR clause (and its sub-clauses)")
     p.add_argument("--role", choices=["UE", "NETWORK", "ue", "network"], help="IUT side")
@@ -207,10 +240,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = actions.add_parser("replay", help="re-run one case with a step-by-step log")
     common(p)
     p.add_argument("case_id", metavar="CASE_ID")
-    p.add_argument("--target", default=DEFAULT_TARGET)
+    p.add_argument("--target", default=DEFAULT_TARGET, help=TARGET_HELP)
     p.set_defaults(func=cmd_replay)
 
-    p = actions.add_parser("selftest", help="the suite against deliberately broken IUTs")
+    p = actions.add_parser("fixtures", help="the models, inputs and profiles the cases use")
+    fixtures = p.add_subparsers(dest="fixtures_action", required=True)
+    e = fixtures.add_parser(
+        "export", help="write every fixture and a manifest (sizes, SHA-256) to a folder"
+    )
+    e.add_argument("directory", metavar="DIR")
+    e.set_defaults(func=cmd_fixtures_export)
+
+    p = actions.add_parser(
+        "selftest", help="the suite against broken IUTs (caught) and legal variants (passed)"
+    )
     common(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_selftest)

@@ -5,8 +5,13 @@ A case names the TR clause, figure and workflow it tests, states its test purpos
 test (IUT) plays, when it applies (an expression over the capabilities the IUT declares),
 the state to set up first, and its ordered steps with the TR's own step ids. A step is
 performed either by the test system (TS), which sends a message (inline, built by the
-suite's own code from a named fixture, or copied from an earlier step), or by the IUT,
+suite's own code by a named builder, or copied from an earlier step), or by the IUT,
 whose message is validated and checked.
+
+Where the TR leaves the IUT a choice of order (optional and repeating steps, the options
+of a federated learning round), a case does not script one plan: its ``reactions`` say
+what the test system checks and answers whenever the IUT performs a step, in whatever
+order the workflow's state machine allows, and its ``final`` checks judge the whole run.
 """
 
 from __future__ import annotations
@@ -64,7 +69,7 @@ class CaseStep(TsModel):
     """One step of a case, by the TS or by the IUT, with the TR's step id."""
 
     cross_field_rules = (
-        "A TS step has at most one of message and fixture; an IUT step has neither.",
+        "A TS step has at most one of message and builder; an IUT step has neither.",
         "expectRefusal is only for TS steps.",
     )
 
@@ -77,11 +82,11 @@ class CaseStep(TsModel):
         default=None,
         examples=[{"sessionId": "s-1"}],
     )
-    fixture: Identifier | None = tr_field(
+    builder: Identifier | None = tr_field(
         None,
-        "Name of a suite fixture that builds the TS's message (and attachments).",
+        "Name of the suite's builder of the TS's message (and attachments).",
         default=None,
-        examples=["split/request/digits"],
+        examples=["split/request"],
     )
     expect_refusal: bool = tr_field(
         None,
@@ -104,12 +109,35 @@ class CaseStep(TsModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.by is Performer.TS and self.message is not None and self.fixture is not None:
-            raise rule_violation("step_source", "give message or fixture, not both")
+        if self.by is Performer.TS and self.message is not None and self.builder is not None:
+            raise rule_violation("step_source", "give message or builder, not both")
         if self.by is Performer.IUT and (
-            self.message is not None or self.fixture is not None or self.expect_refusal
+            self.message is not None or self.builder is not None or self.expect_refusal
         ):
-            raise rule_violation("iut_step", "an IUT step has no message, fixture or expectRefusal")
+            raise rule_violation("iut_step", "an IUT step has no message, builder or expectRefusal")
+        return self
+
+
+class Reaction(TsModel):
+    """Whenever the IUT performs ``step``: run ``checks`` on it, then perform ``then``."""
+
+    cross_field_rules = ("Every step of then is performed by the TS.",)
+
+    step: Identifier = tr_field(None, "The IUT's step (TR step id).", examples=["12"])
+    checks: list[Check] = tr_field(
+        None, "Checks on every occurrence of the step.", default_factory=list, examples=[[]]
+    )
+    then: list[CaseStep] = tr_field(
+        None,
+        "The TS's answer: its steps, in order.",
+        default_factory=list,
+        examples=[[{"step": "13", "by": "TS", "builder": "fl/training-data"}]],
+    )
+
+    @model_validator(mode="after")
+    def _ts_only(self) -> Self:
+        if any(entry.by is not Performer.TS for entry in self.then):
+            raise rule_violation("reaction_by_ts", "a reaction's steps are the TS's")
         return self
 
 
@@ -139,8 +167,29 @@ class TestCase(TsModel):
         description="Capability name, or {all: [...]}, {any: [...]}, {not: ...} over them."
     )
     preamble: Preamble
+    fixtures: dict[str, Identifier] = Field(
+        default_factory=dict,
+        description="The data fixtures the test system uses, by role: model, "
+        "ueCapabilities, serviceRequirements, flModel (see 'conformance fixtures export').",
+    )
     timeout_s: NonNegativeFloat = Field(10.0, description="Per-step timeout (seconds).")
     ends_quiet: bool = Field(
         False, description="After the last step the IUT must perform nothing more."
     )
     steps: list[CaseStep] = Field(min_length=1)
+    reactions: list[Reaction] = Field(
+        default_factory=list,
+        description="What the TS does whenever the IUT performs a step, in any order the "
+        "workflow allows; with reactions, the run goes on after the last step until the IUT "
+        "has nothing more to do.",
+    )
+    final: list[Check] = Field(
+        default_factory=list, description="Checks on the whole run, once the IUT is done."
+    )
+
+    @model_validator(mode="after")
+    def _one_reaction_per_step(self) -> Self:
+        steps = [r.step for r in self.reactions]
+        if len(steps) != len(set(steps)):
+            raise rule_violation("reaction_repeats", "one reaction per IUT step")
+        return self

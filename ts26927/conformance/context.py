@@ -1,7 +1,9 @@
-"""What a case run remembers: every step's message and attachments, and shared fixtures."""
+"""What a case run remembers: every step's message and attachments, the fixtures and IXIT
+it runs with, and the notes its checks leave."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +12,23 @@ from ts26927.models.wire_errors import pointer as make_pointer
 
 
 class CaseDataError(Ts26927Error, ValueError):
-    """A case refers to something that does not exist (a step not yet seen, a pointer)."""
+    """A case refers to something that does not exist (a step not yet seen, a pointer):
+    a fault of the suite's data, reported as an error."""
+
+
+class IutDataFault(Exception):
+    """What the IUT sent at ``step`` cannot be used (missing tensors, other parameter
+    names, wrong shapes): the IUT's fault, reported as a fail at that step."""
+
+    def __init__(self, step: str, reason: str) -> None:
+        self.step, self.reason = step, reason
+        super().__init__(f"step {step}: {reason}")
+
+
+class CaseInconclusive(Exception):
+    """The IUT did nothing wrong, but left the test system no way to go on (e.g. it
+    announced no other split point the test system can resolve): an inconclusive
+    verdict."""
 
 
 @dataclass
@@ -28,15 +46,37 @@ class CaseContext:
     case_id: str
     role: str
     params: dict[str, Any]
+    flow: str = ""
+    fixtures: Mapping[str, str] = field(default_factory=dict)
+    ixit: Mapping[str, Any] = field(default_factory=dict)
     records: list[Record] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
-    def last(self, step: str) -> Record:
-        """The latest record of ``step``; CaseDataError if the step has not happened."""
+    def note(self, text: str) -> None:
+        """Say what a check could not judge (and why), once."""
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def fixture(self, role: str) -> str:
+        """The name of the case's fixture for ``role`` (CaseDataError when it has none)."""
+        try:
+            return self.fixtures[role]
+        except KeyError:
+            raise CaseDataError(f"{self.case_id}: the case names no {role!r} fixture") from None
+
+    def last(self, step: str, by: str | None = None) -> Record:
+        """The latest record of ``step`` (by ``by``, when given); CaseDataError if none."""
         for record in reversed(self.records):
-            if record.step == step:
+            if record.step == step and by in (None, record.by):
                 return record
         raise CaseDataError(f"{self.case_id}: step {step} has not happened yet")
+
+    def has(self, step: str, by: str | None = None) -> bool:
+        return any(r.step == step and by in (None, r.by) for r in self.records)
+
+    def all(self, step: str, by: str | None = None) -> list[Record]:
+        return [r for r in self.records if r.step == step and by in (None, r.by)]
 
     def message(self, step: str) -> dict[str, Any]:
         record = self.last(step)
@@ -73,4 +113,12 @@ def lookup(document: Any, pointer: str, where: str = "") -> Any:
     return node
 
 
-__all__ = ["CaseContext", "CaseDataError", "Record", "lookup", "make_pointer"]
+__all__ = [
+    "CaseContext",
+    "CaseDataError",
+    "CaseInconclusive",
+    "IutDataFault",
+    "Record",
+    "lookup",
+    "make_pointer",
+]

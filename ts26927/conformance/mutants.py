@@ -1,7 +1,8 @@
 """Deliberately broken implementations: the reference engine with one defect each.
 
 The self-test runs the suite against each and requires the case written for that defect
-to catch it — proof that the checks can fail, not only pass.
+to catch it, at its step — proof that the checks can fail, not only pass. (Their
+counterparts, the legal variants that every case must pass, are in :mod:`.variants`.)
 """
 
 from __future__ import annotations
@@ -12,12 +13,21 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
+import onnx
 from pydantic import ValidationError
 
 from ts26927.bindings.attachments import array_to_bytes, bytes_to_array
-from ts26927.bindings.base import Output, Refusal, Reply
-from ts26927.bindings.reference import ReferenceImplementation
+from ts26927.bindings.base import ImplementationInfo, Output, Refusal, Reply
+from ts26927.bindings.reference import ReferenceImplementation, ReferenceOptions
+from ts26927.bindings.reference.split_inference import NetworkSplitInference
+from ts26927.engine.federated import mlp
+from ts26927.engine.federated.parameters import from_tensors, to_tensors, update_information
+from ts26927.engine.split_service import sha256, split_service
 from ts26927.errors import ProtocolError
+from ts26927.models.endpoint_capability import EndpointCapabilityInformation
+from ts26927.models.federated.model_update import ModelUpdateInformation
+from ts26927.models.service_requirement import ServiceRequirementInformation
+from ts26927.models.split_configuration import SplitConfiguration, SplitDecisionMode
 
 Transform = Callable[[str, list[Output]], list[Output]]
 
@@ -32,12 +42,23 @@ class Mutant(ReferenceImplementation):
         lax: bool = False,
         hang: bool = False,
         crash: bool = False,
+        options: ReferenceOptions | None = None,
+        declares: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(options)
+        self.declares = declares
         self.transform = transform
         self.lax = lax
         self.hang = hang
         self.crash = crash
+
+    def describe(self) -> ImplementationInfo:
+        info = super().describe()
+        if self.declares is None:
+            return info
+        return ImplementationInfo(
+            info.name, info.version, info.language, info.capabilities, info.homepage, self.declares
+        )
 
     def deliver(
         self, step: str, message: dict[str, Any] | None, attachments: dict[str, bytes]
@@ -119,9 +140,6 @@ def _shifted_output(output: Output) -> Output:
 def _skewed_aggregate(output: Output) -> Output:
     if not (output.message or {}).get("newModelId"):
         return output
-    from ts26927.engine.federated.parameters import from_tensors, update_information
-    from ts26927.models.federated.model_update import ModelUpdateInformation
-
     update = ModelUpdateInformation.from_wire(output.message)
     params = {n: a * 1.01 for n, a in from_tensors(update.parameters).items()}
     skewed = update_information(params, update.model_id, new_model_id=update.new_model_id)
@@ -131,9 +149,6 @@ def _skewed_aggregate(output: Output) -> Output:
 def _model_to_everyone(_: str, outputs: list[Output]) -> list[Output]:
     if not outputs or outputs[-1].step != "4":
         return outputs
-    from ts26927.engine.federated import mlp
-    from ts26927.engine.federated.parameters import update_information
-
     model = update_information(mlp.initial_parameters(0), "digits-mlp")
     return [*outputs, Output("5", model.to_wire())]
 
@@ -143,8 +158,6 @@ def _forged_last_level(output: Output) -> Output:
     message = output.message or {}
     if not str(message.get("variantIdentifier", "")).endswith("-fp32"):
         return output
-    from ts26927.engine.split_service import sha256
-
     data = bytearray(output.attachments["model"])
     data[len(data) // 2] ^= 0x01
     forged = {**message, "size": len(data), "sha256": sha256(bytes(data))}
@@ -164,6 +177,97 @@ class _IgnoresUpdates(Mutant):
 
 def _ignore_updates() -> Mutant:
     return _IgnoresUpdates()
+
+
+# -- split inference: limits, announced figures, names ----------------------------------
+_UNLIMITED_UE = EndpointCapabilityInformation.model_validate(
+    {
+        "endpointType": "UE",
+        "processingCapabilities": {
+            "processingUnits": [{"kind": "NPU", "computeFlops": 1e18}],
+            "memory": 1e9,
+        },
+        "supportedCompressionAlgorithms": ["NONE", "ZSTD", "LZ4", "SNAPPY", "FLOAT16", "INT8"],
+        "connectionCapabilities": "1000 Gbps",
+    }
+)
+
+
+class _LoadsTheUe(NetworkSplitInference):
+    """Ignores the UE's memory, compute, bandwidth and codecs and the service's budget and
+    accuracy floor; puts as much of the model as it can on the UE."""
+
+    def _select(self, request: Any, mode: SplitDecisionMode) -> list[SplitConfiguration]:
+        selection = self.service.select(
+            ServiceRequirementInformation(),
+            _UNLIMITED_UE,
+            topology=self.topology,
+            preference="LATENCY",  # type: ignore[arg-type]
+            mode=SplitDecisionMode.UE,
+        )
+        heaviest = sorted(
+            selection.candidates,
+            key=lambda c: (-(c.ue_profile.computational_cost or 0), c.intermediate_data_size),
+        )
+        return heaviest[:1] if mode is SplitDecisionMode.NETWORK else heaviest
+
+
+def _loads_the_ue() -> Mutant:
+    mutant = Mutant()
+    mutant.players[("split-inference", "NETWORK")] = lambda p, o: _LoadsTheUe(
+        split_service(str(p.get("model", "digits"))), p, o
+    )
+    return mutant
+
+
+def _candidates(change: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[Output], Output]:
+    def edit(output: Output) -> Output:
+        candidates = [change(dict(c)) for c in (output.message or {})["candidates"]]
+        return _message(output, candidates=candidates)
+
+    return edit
+
+
+def _oversized(candidate: dict[str, Any]) -> dict[str, Any]:
+    return {**candidate, "intermediateDataSize": candidate["intermediateDataSize"] * 4}
+
+
+def _flattering(candidate: dict[str, Any]) -> dict[str, Any]:
+    return {**candidate, "accuracy": min(100.0, (candidate.get("accuracy") or 90.0) + 5)}
+
+
+def _without_accuracy(candidate: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in candidate.items() if k != "accuracy"}
+
+
+def _understated(candidate: dict[str, Any]) -> dict[str, Any]:
+    parts = ("ueInferenceLatency", "transferLatency", "networkInferenceLatency", "totalLatency")
+    return {k: (v / 10 if k in parts else v) for k, v in candidate.items()}
+
+
+def _codec_outside_ue(output: Output) -> Output:
+    info = dict((output.message or {})["intermediateDataInformation"])
+    return _message(output, intermediateDataInformation={**info, "compressionAlgorithms": ["ZSTD"]})
+
+
+def _renamed_outputs(output: Output) -> Output:
+    """Delivers the UE's sub-model with its outputs renamed (and a true size and digest)."""
+    model = onnx.load_from_string(output.attachments["model"])
+    renames = {o.name: f"{o.name}_renamed" for o in model.graph.output}
+    for node in model.graph.node:
+        node.output[:] = [renames.get(n, n) for n in node.output]
+    for value in model.graph.output:
+        value.name = renames[value.name]
+    data = model.SerializeToString()
+    message = {**(output.message or {}), "size": len(data), "sha256": sha256(data)}
+    return Output(output.step, message, {"model": data})
+
+
+def _renamed_parameters(output: Output) -> Output:
+    update = ModelUpdateInformation.from_wire(output.message)
+    params = {f"layer.{n}": a for n, a in from_tensors(update.parameters).items()}
+    renamed = update.model_copy(update={"parameters": to_tensors(params)})
+    return Output(output.step, renamed.to_wire(), output.attachments)
 
 
 def _corrupt(name: str) -> Callable[[Output], Output]:
@@ -313,6 +417,100 @@ MUTANTS: tuple[MutantSpec, ...] = (
         "a UE that hands unverified model bytes to its inference engine",
         lambda: Mutant(lax=True),
         "5.2.2.2.1-model-delivery-005",
+        "5",
+    ),
+    MutantSpec(
+        "loads-the-ue",
+        "ignores the UE's memory and the latency budget, putting the most it can on the UE",
+        _loads_the_ue,
+        "5.2.3.2-split-inference-007",
+        "7a",
+    ),
+    MutantSpec(
+        "loads-the-ue-digits",
+        "ignores a UE with 20 KB for the model",
+        _loads_the_ue,
+        "5.2.3.2-split-inference-009",
+        "7a",
+    ),
+    MutantSpec(
+        "offers-what-the-ue-cannot-run",
+        "offers every configuration, whatever the UE's compute and the budget",
+        _loads_the_ue,
+        "5.2.3.2-split-inference-010",
+        "4b",
+    ),
+    MutantSpec(
+        "ignores-accuracy-floor",
+        "serves a service whose accuracy floor no configuration reaches",
+        _loads_the_ue,
+        "5.2.3.2-split-inference-011",
+        "2a",
+    ),
+    MutantSpec(
+        "loads-the-ue-downlink",
+        "with the media in the network, gives the UE more than its memory",
+        _loads_the_ue,
+        "5.2.3.2-split-inference-012",
+        "7a",
+    ),
+    MutantSpec(
+        "announces-wrong-sizes",
+        "announces four times the intermediate data size of its candidates",
+        lambda: Mutant(_edit("4b", _candidates(_oversized))),
+        "5.2.3.2-split-inference-008",
+        "4b",
+    ),
+    MutantSpec(
+        "announces-wrong-accuracy",
+        "announces its candidates 5 points more accurate than they are",
+        lambda: Mutant(_edit("4b", _candidates(_flattering))),
+        "5.2.3.2-split-inference-002",
+        "4b",
+    ),
+    MutantSpec(
+        "omits-accuracy",
+        "offers candidates without their accuracy to a service with an accuracy floor",
+        lambda: Mutant(_edit("4b", _candidates(_without_accuracy))),
+        "5.2.3.2-split-inference-002",
+        "4b",
+    ),
+    MutantSpec(
+        "understates-latency",
+        "announces latencies ten times below what the UE and the link can do",
+        lambda: Mutant(_edit("4b", _candidates(_understated))),
+        "5.2.3.2-split-inference-008",
+        "4b",
+    ),
+    MutantSpec(
+        "wrong-codec-basic",
+        "opens the basic flow's intermediate data session with a codec the UE lacks",
+        lambda: Mutant(_edit("10", _codec_outside_ue)),
+        "5.2.3.2-split-inference-ue-source-001",
+        "10",
+    ),
+    MutantSpec(
+        "renames-subset-tensors",
+        "delivers a UE sub-model whose outputs are not the agreed intermediate tensors",
+        lambda: Mutant(_edit("13", _renamed_outputs)),
+        "5.2.3.2-split-inference-001",
+        "13",
+    ),
+    MutantSpec(
+        "renames-fl-parameters",
+        "sends a global model whose parameters are not the model's",
+        lambda: Mutant(_edit("5", _renamed_parameters)),
+        "5.2.4.2-federated-learning-001",
+        "5",
+    ),
+    MutantSpec(
+        "misdeclares-aggregation",
+        "declares FedAvg but moves the global model only half way (a server step of 0.5)",
+        lambda: Mutant(
+            options=ReferenceOptions(fl_aggregation="FEDAVG_SERVER_STEP", fl_server_step=0.5),
+            declares={"federatedAggregation": "FEDAVG"},
+        ),
+        "5.2.4.2-federated-learning-001",
         "5",
     ),
     MutantSpec(

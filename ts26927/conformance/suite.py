@@ -12,10 +12,19 @@ from ts26927.errors import DocumentError, Ts26927Error
 from ts26927.flows import FLOWS
 from ts26927.models import wire_errors
 
+from .applicability import ApplicabilityError, names
+from .capabilities import NAMES as CAPABILITY_NAMES
 from .case import TestCase
+from .fixtures.models import model_fixture_names
+from .fixtures.profiles import SERVICE_REQUIREMENTS, UE_CAPABILITIES
+from .preamble import PreambleError, preamble_state
+
+#: The data fixtures a case may name, by role.
+FIXTURE_ROLES = {"ueCapabilities": UE_CAPABILITIES, "serviceRequirements": SERVICE_REQUIREMENTS}
 
 #: Where the cases live, relative to the project root.
-DEFAULT_CASES = Path("conformance") / "cases"
+#: The cases installed with the package (found from any working directory).
+DEFAULT_CASES = Path(__file__).parent / "cases"
 
 
 class SuiteError(Ts26927Error, ValueError):
@@ -46,7 +55,31 @@ def load_case(path: Path) -> TestCase:
         raise SuiteError(
             f"{path.name}: flow {case.flow} is clause {flow.clause}, not {case.clause}"
         )
+    _check_references(path.name, case)
     return case
+
+
+def _check_references(name: str, case: TestCase) -> None:
+    """Everything the case names exists: preamble state and parameters, capabilities,
+    fixtures."""
+    try:
+        preamble_state(case.preamble.state).check(case.preamble.params)
+        unknown = sorted(names(case.applicability) - CAPABILITY_NAMES)
+    except (PreambleError, ApplicabilityError) as error:
+        raise SuiteError(f"{name}: {error}") from None
+    if unknown:
+        raise SuiteError(f"{name}: unknown capability {unknown[0]!r}")
+    model = case.preamble.params.get("model")
+    if model is not None and model not in model_fixture_names():
+        raise SuiteError(f"{name}: unknown model fixture {model!r}")
+    for role, fixture in case.fixtures.items():
+        table = FIXTURE_ROLES.get(role)
+        if table is None:
+            raise SuiteError(
+                f"{name}: unknown fixture role {role!r}; roles: {sorted(FIXTURE_ROLES)}"
+            )
+        if fixture not in table:
+            raise SuiteError(f"{name}: unknown {role} fixture {fixture!r}")
 
 
 def load_suite(directory: Path = DEFAULT_CASES) -> list[TestCase]:

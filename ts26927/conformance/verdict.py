@@ -52,6 +52,9 @@ class CaseResult:
     log: list[str] = field(default_factory=list)
     expected: str | None = None
     """The vendor's expectation for this case, when its expectations file names it."""
+    notes: list[str] = field(default_factory=list)
+    """What the checks could not judge for this implementation, and why (e.g. an
+    aggregation rule it declares as OTHER)."""
 
     @property
     def unexpected(self) -> bool:
@@ -70,5 +73,6 @@ class CaseResult:
             "reason": self.reason,
             "durationS": round(self.duration_s, 4),
             "expected": self.expected,
+            "notes": self.notes,
             "log": self.log,
         }

@@ -84,7 +84,12 @@ def _to_onnx(weights: list[np.ndarray], biases: list[np.ndarray]) -> onnx.ModelP
         [helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["N", 10])],
         initializer=initializers,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    opsets = [helper.make_opsetid("", OPSET)]
+    # The lowest IR version the opset needs, not the newest this onnx writes: runtimes
+    # elsewhere (e.g. onnxruntime for Node.js) refuse IR versions newer than they know.
+    model = helper.make_model(
+        graph, opset_imports=opsets, ir_version=helper.find_min_ir_version_for(opsets)
+    )
     model.producer_name = "ts26927"
     onnx.checker.check_model(model)
     return model

@@ -118,7 +118,8 @@ class SplitExtractor:
             raise SplitError(
                 f"{self._analysis.label} split point {candidate.identifier} {side}", str(error)
             ) from None
-        model.ir_version = max(model.ir_version, _MIN_IR_VERSION)
+        # The source's IR version, not the newest the extractor writes (see engine.digits).
+        model.ir_version = max(self._model.ir_version, _MIN_IR_VERSION)
         model.graph.name = f"{self._model.graph.name or 'model'} {side} at {candidate.identifier}"
         model.producer_name = "ts26927"
         return model

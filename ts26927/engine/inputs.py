@@ -16,6 +16,8 @@ from ts26927.errors import InferenceInputError
 from ts26927.models.tensors import ElementDataType
 
 PHOTO = "china.jpg"
+#: The photos a model-zoo image model is fed, in order (scikit-learn's bundled samples).
+SAMPLE_PHOTOS = ("china.jpg", "flower.jpg")
 _MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 _STD = np.array([0.229, 0.224, 0.225], np.float32)
 
@@ -37,6 +39,13 @@ def photo(height: int = 224, width: int = 224, name: str = PHOTO) -> np.ndarray:
     array = np.ascontiguousarray(normalized.transpose(2, 0, 1)[None])
     array.setflags(write=False)
     return array
+
+
+def photo_batch(height: int = 224, width: int = 224) -> np.ndarray:
+    """Every sample photo, stacked along axis 0 (sample ``i`` is ``batch[i:i+1]``)."""
+    batch = np.concatenate([photo(height, width, name) for name in SAMPLE_PHOTOS])
+    batch.setflags(write=False)
+    return batch
 
 
 def deterministic_inputs(analysis: SplitAnalysis, *, seed: int = 0) -> dict[str, np.ndarray]:

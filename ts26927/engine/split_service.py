@@ -13,11 +13,13 @@ import onnx
 
 from ts26927.engine.analysis import SplitAnalysis, analyze
 from ts26927.engine.codecs import CodecChain
-from ts26927.engine.digits import INPUT, digits_classifier
+from ts26927.engine.digits import digits_classifier
 from ts26927.engine.extraction import SplitExtractor, SubModels
+from ts26927.engine.inputs import photo_batch
 from ts26927.engine.profiling import measure
 from ts26927.engine.runtime import Runner
 from ts26927.engine.selection import Measurement, SelectionRequest, select
+from ts26927.engine.zoo import embedded_model
 from ts26927.models.compute import Framework, FrameworkName
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation
 from ts26927.models.model_information import AiModelInformation
@@ -55,7 +57,8 @@ class SplitService:
     identifier: str
     model: onnx.ModelProto
     analysis: SplitAnalysis
-    accuracy: float
+    accuracy: float | None
+    """Measured on labelled held-out data; None for a model without labelled data."""
     measurements: dict[tuple[str, str], Measurement]
     test_inputs: np.ndarray
     _subs: dict[str, SubModels] = field(default_factory=dict, repr=False)
@@ -68,7 +71,7 @@ class SplitService:
                 sum(int(np.prod(t.dims)) for t in self.model.graph.initializer)
             ),
             model_size=len(data) / BYTES_PER_MB,
-            accuracy=round(self.accuracy, 2),
+            accuracy=None if self.accuracy is None else round(self.accuracy, 2),
             format_framework=[
                 Framework(name=FrameworkName.ONNX, version=onnx.__version__.split("+")[0])
             ],
@@ -107,7 +110,11 @@ class SplitService:
     def whole(self, inputs: np.ndarray) -> np.ndarray:
         """The whole model's output on ``inputs``."""
         runner = Runner(self.model, label=self.identifier)
-        return next(iter(runner.run({INPUT: inputs}).values()))
+        return next(iter(runner.run({self.input_name: inputs}).values()))
+
+    @property
+    def input_name(self) -> str:
+        return self.analysis.inputs[0].name
 
     def sample(self, index: int) -> np.ndarray:
         """One held-out sample as a batch of one."""
@@ -120,6 +127,20 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def split_service(name: str) -> SplitService:
+    """The embedded model ``name`` made ready for split inference (once per process):
+    the trained digits classifier, or a model-zoo topology with calibrated weights (seed 0)
+    fed the sample photos, without labelled data."""
+    return digits_service() if name == "digits" else _zoo_service(name)
+
+
+@cache
+def _zoo_service(name: str) -> SplitService:
+    model = embedded_model(name, random_weights=True, seed=0)
+    analysis = analyze(model, label=name, model_identifier=name)
+    return SplitService(name, model, analysis, None, {}, photo_batch(224, 224))
+
+
 @cache
 def digits_service() -> SplitService:
     """The embedded digits classifier, analysed and measured (once per process)."""
@@ -128,7 +149,7 @@ def digits_service() -> SplitService:
     measurements = measure(
         classifier.model,
         analysis,
-        {INPUT: classifier.test_inputs},
+        {classifier.model.graph.input[0].name: classifier.test_inputs},
         classifier.test_labels,
         [CodecChain.parse(c) for c in MEASURED_CHAINS],
     )

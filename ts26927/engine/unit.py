@@ -1,6 +1,6 @@
 """The framed binary format of one intermediate data unit.
 
-Layout (all integers little-endian)::
+Layout (all integers little-endian; :data:`PREFIX_FIELDS` is the prefix, field by field)::
 
     offset 0   magic "TSID" (4 bytes)
     offset 4   format version, 1 (1 byte), then 3 reserved zero bytes
@@ -12,11 +12,15 @@ Layout (all integers little-endian)::
 The unit ends right after the last payload. Payloads start 64-byte aligned so that a
 receiver can view uncompressed tensors in place (``NONE`` is zero-copy both ways: the
 encoder returns the pieces to write, the decoder returns arrays over the received bytes).
+The padding is exactly the minimum that aligns the next payload: a decoder computes each
+payload's start, it does not search for it.
 
 Decoding checks everything before it decompresses anything: the fixed header, the JSON
-header against its type and cross-field rules, the supported codecs, the total decoded
-size against :attr:`UnitLimits.max_decoded_bytes`, and every payload's position and
-length against the bytes received (truncation, trailing bytes, non-zero padding).
+header against its type and cross-field rules, the supported codecs and element types, the
+total decoded size against :attr:`UnitLimits.max_decoded_bytes`, and every payload's
+position and length against the bytes received (truncation, trailing bytes, non-zero
+padding). ``docs/reference/intermediate-data-unit.md`` describes the format byte for byte;
+it is generated from the constants here and in :mod:`ts26927.engine.codecs`.
 """
 
 from __future__ import annotations
@@ -43,9 +47,19 @@ from ts26927.models.split_model import SplitPointInformation
 
 MAGIC = b"TSID"
 VERSION = 1
+RESERVED = bytes(3)
 ALIGNMENT = 64
-_FIXED = struct.Struct("<4sB3sI")
-_SUPPORTED = frozenset(CompressionAlgorithm) - {CompressionAlgorithm.FC_VCM}
+#: The fixed prefix before the JSON header, field by field: (name, ``struct`` code).
+PREFIX_FIELDS: tuple[tuple[str, str], ...] = (
+    ("magic", "4s"),
+    ("version", "B"),
+    ("reserved", "3s"),
+    ("headerLength", "I"),
+)
+#: Little-endian, standard sizes, no gaps between the fields.
+PREFIX = struct.Struct("<" + "".join(code for _, code in PREFIX_FIELDS))
+#: The compression algorithms this decoder undoes; FC_VCM and unknown values are refused.
+SUPPORTED_ALGORITHMS = frozenset(CompressionAlgorithm) - {CompressionAlgorithm.FC_VCM}
 
 
 @dataclass(frozen=True)
@@ -113,8 +127,8 @@ def encode_unit(
         payloads=payloads,
     )
     text = header.to_json().encode()
-    parts: list[bytes | memoryview] = [_FIXED.pack(MAGIC, VERSION, b"\0\0\0", len(text)), text]
-    position = _FIXED.size + len(text)
+    parts: list[bytes | memoryview] = [PREFIX.pack(MAGIC, VERSION, RESERVED, len(text)), text]
+    position = PREFIX.size + len(text)
     for body in bodies:
         padding = -position % ALIGNMENT
         if padding:
@@ -127,7 +141,12 @@ def encode_unit(
 def decode_unit(
     data: bytes | bytearray | memoryview, *, limits: UnitLimits | None = None
 ) -> DecodedUnit:
-    """Check and decode one unit; every defect is an :class:`IntermediateDataError`."""
+    """Check and decode one unit.
+
+    Every defect is an :class:`IntermediateDataError` (a :class:`DecompressionLimitError`
+    for declared sizes beyond ``limits``), except an algorithm this decoder does not undo,
+    which is a :class:`CodecNotSupportedError`.
+    """
     limits = limits or UnitLimits()
     view = memoryview(data).cast("B")
     header = _read_header(view, limits)
@@ -136,7 +155,7 @@ def decode_unit(
     for index, (payload, tensor) in enumerate(zip(header.payloads, infos, strict=True)):
         where = f"payload {index} ({payload.name!r})"
         for algorithm in payload.compression_algorithms:
-            if algorithm not in _SUPPORTED:
+            if algorithm not in SUPPORTED_ALGORITHMS:
                 raise CodecNotSupportedError(str(algorithm), f"intermediate data unit, {where}")
         if numpy_dtype(tensor.tensor_element_data_type) is None:
             raise IntermediateDataError(
@@ -179,27 +198,27 @@ def unit_chain_name(header: IntermediateDataUnitHeader) -> str:
 
 
 def _read_header(view: memoryview, limits: UnitLimits) -> IntermediateDataUnitHeader:
-    if view.nbytes < _FIXED.size:
+    if view.nbytes < PREFIX.size:
         raise IntermediateDataError(
-            "offset 0", f"truncated: {view.nbytes} bytes, the fixed header needs {_FIXED.size}"
+            "offset 0", f"truncated: {view.nbytes} bytes, the fixed header needs {PREFIX.size}"
         )
-    magic, version, reserved, length = _FIXED.unpack_from(view)
+    magic, version, reserved, length = PREFIX.unpack_from(view)
     if magic != MAGIC:
         raise IntermediateDataError("offset 0", f"not an intermediate data unit (magic {magic!r})")
     if version != VERSION:
         raise IntermediateDataError("offset 4", f"format version {version} is not supported")
-    if reserved != b"\0\0\0":
+    if reserved != RESERVED:
         raise IntermediateDataError("offset 5", "reserved bytes must be zero")
     if length > limits.max_header_bytes:
         raise IntermediateDataError(
             "offset 8",
             f"header length {length} is more than the limit of {limits.max_header_bytes} bytes",
         )
-    if _FIXED.size + length > view.nbytes:
+    if PREFIX.size + length > view.nbytes:
         raise IntermediateDataError(
-            "header", f"truncated: declares {length} bytes, {view.nbytes - _FIXED.size} present"
+            "header", f"truncated: declares {length} bytes, {view.nbytes - PREFIX.size} present"
         )
-    text = view[_FIXED.size : _FIXED.size + length].tobytes()
+    text = view[PREFIX.size : PREFIX.size + length].tobytes()
     try:
         return IntermediateDataUnitHeader.from_json(text)
     except ValidationError as error:
@@ -210,7 +229,7 @@ def _read_header(view: memoryview, limits: UnitLimits) -> IntermediateDataUnitHe
 
 
 def _slice_payloads(view: memoryview, header: IntermediateDataUnitHeader) -> list[memoryview]:
-    text_end = _FIXED.size + _FIXED.unpack_from(view)[3]
+    text_end = PREFIX.size + PREFIX.unpack_from(view)[3]
     position = text_end
     bodies: list[memoryview] = []
     for index, payload in enumerate(header.payloads):

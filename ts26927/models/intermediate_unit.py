@@ -126,7 +126,8 @@ class IntermediateDataUnitHeader(TsModel):
     cross_field_rules = (
         "payloads list the tensors of intermediateDataInformation, by name and in order.",
         "Each payload's compressionAlgorithms is a well-formed codec chain whose algorithms "
-        "all appear in intermediateDataInformation.compressionAlgorithms (NONE when absent).",
+        "all appear in intermediateDataInformation.compressionAlgorithms; NONE is always "
+        "allowed (a tensor the chain does not reduce, e.g. an integer one, goes as NONE).",
         "A precision reduction applies only to FLOAT, DOUBLE and FLOAT16 tensors; "
         "encodedElementDataType is FLOAT16 or INT8 with one, the tensor's own type without.",
         "quantization is present exactly when the payload's chain includes INT8.",

@@ -1,57 +1,116 @@
 #!/usr/bin/env node
 'use strict';
-// Example ts26927 conformance harness in Node.js (standard library only): speaks the
-// harness protocol, version 1, over stdin/stdout (one JSON object per line; see
-// docs/harness.md) and wraps the network side of generic model delivery.
+// Example ts26927 conformance harness in Node.js: speaks the harness protocol, version 1,
+// over stdin/stdout (one JSON object per line; see docs/harness.md) and wraps the network
+// side of generic model delivery (model_delivery.js) and of split inference
+// (split_inference.js), both built from the exported fixtures folder.
 //
-//   node harness.js --repository CATALOG.json
-//   ts26927 conformance run --target stdio:'node harness.js --repository CATALOG.json'
+//   ts26927 conformance fixtures export FIXTURES
+//   node harness.js --fixtures FIXTURES [--network-flops 1e12]
+//   ts26927 conformance run --target stdio:'node harness.js --fixtures FIXTURES'
+//
+// Standard library only, plus onnxruntime-node for running sub-models; without it the
+// harness declares (and plays) model delivery alone.
 
 const readline = require('node:readline');
-const { NetworkModelDelivery, Refused, loadRepository } = require('./model_delivery.js');
+const { Fixtures } = require('./fixtures.js');
+const { NetworkModelDelivery, Refused, repositoryEntry } = require('./model_delivery.js');
+const { NetworkSplitInference } = require('./split_inference.js');
+const runtime = require('./runtime.js');
 
 const PROTOCOL_VERSION = 1;
-const IMPLEMENTATION = {
-  name: 'ts26927-node-example',
-  version: '1.0.0',
-  language: 'javascript',
-  capabilities: ['MODEL_DELIVERY_NETWORK'],
-  homepage: '',
-};
+const USAGE = 'usage: node harness.js --fixtures DIR [--network-flops FLOPS]\n';
 
 function argument(name) {
   const index = process.argv.indexOf(name);
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-const catalog = argument('--repository');
-if (!catalog) {
-  process.stderr.write('usage: node harness.js --repository CATALOG.json\n');
+const folder = argument('--fixtures');
+if (!folder) {
+  process.stderr.write(USAGE);
   process.exit(2);
 }
-const repository = loadRepository(catalog);
+// The compute power of this network's AI Model Inference Engine, for its latency estimates.
+const networkFlops = Number(argument('--network-flops') ?? 1e12);
+if (!(networkFlops > 0)) {
+  process.stderr.write(USAGE);
+  process.exit(2);
+}
+const fixtures = new Fixtures(folder);
+
+const capabilities = ['MODEL_DELIVERY_NETWORK'];
+if (runtime.available()) {
+  capabilities.push('SPLIT_INFERENCE_NETWORK', 'SPLIT_NETWORK_DECIDES', 'SPLIT_UE_DECIDES',
+    'SPLIT_DATA_SOURCE_UE', 'SPLIT_DATA_SOURCE_NETWORK');
+} else {
+  process.stderr.write(`onnxruntime-node is not available (${runtime.problem()}): split inference is not offered\n`);
+}
+const IMPLEMENTATION = {
+  name: 'ts26927-node-example',
+  version: '2.0.0',
+  language: 'javascript',
+  capabilities,
+  homepage: '',
+};
+const FLOWS = {
+  'model-delivery': 'MODEL_DELIVERY_NETWORK',
+  'split-inference': 'SPLIT_INFERENCE_NETWORK',
+};
+
 let iut = null; // the implementation for the case in progress
 
 function send(reply) {
   process.stdout.write(`${JSON.stringify(reply)}\n`);
 }
 
+// The model the preamble names, after checking that the suite and this fixtures folder
+// agree on it.
+function preambleModel(state) {
+  if (state === null || typeof state !== 'object' || state.state !== 'model-repository') {
+    throw new Refused(`preamble state ${JSON.stringify(state && state.state)}: only model-repository is offered`);
+  }
+  const params = state.params ?? {};
+  const model = fixtures.model(params.model);
+  if (!model) throw new Refused(`model ${JSON.stringify(params.model)} is not in the fixtures manifest`);
+  if (params.modelSha256 !== undefined && params.modelSha256 !== model.file.sha256) {
+    throw new Refused(`model ${model.name}: the suite's SHA-256 ${params.modelSha256} is not the fixtures folder's `
+      + `${model.file.sha256} (export the fixtures again with this suite)`);
+  }
+  return { model, params };
+}
+
+function setup(command) {
+  if (command.role !== 'NETWORK' || !FLOWS[command.flow] || !capabilities.includes(FLOWS[command.flow])) {
+    throw new Refused(`only the network side of ${Object.keys(FLOWS).filter((f) => capabilities.includes(FLOWS[f])).join(' and ')} is offered`);
+  }
+  const { model, params } = preambleModel(command.state);
+  if (command.flow === 'model-delivery') return new NetworkModelDelivery([repositoryEntry(fixtures, model)]);
+  return new NetworkSplitInference({
+    fixtures,
+    model,
+    topology: params.topology ?? 'UE_SOURCE_UE_FIRST',
+    sample: params.sample ?? 0,
+    networkFlops,
+    structure: { name: 'ONNX_RUNTIME', version: runtime.version() },
+  });
+}
+
 // The answer to one command; IUT refusals become `refused`, anything else `errored`.
-function answer(command) {
+async function answer(command) {
   const { cmd, seq } = command;
   switch (cmd) {
     case 'setup':
-      if (command.flow !== 'model-delivery' || command.role !== 'NETWORK') {
-        return { seq, refused: { reason: `only the network side of model-delivery is offered` } };
-      }
-      iut = new NetworkModelDelivery(repository);
+      iut = null;
+      iut = setup(command);
       return { seq, outputs: [] };
     case 'begin':
+      return { seq, outputs: [] }; // the network side starts nothing in these flows
     case 'poll':
-      return { seq, outputs: [] }; // this side only ever answers what it receives
+      return { seq, outputs: iut && iut.poll ? await iut.poll() : [] };
     case 'deliver':
       if (!iut) return { seq, errored: { message: 'deliver before setup' } };
-      return { seq, outputs: iut.deliver(command.step, command.message) };
+      return { seq, outputs: await iut.deliver(command.step, command.message, command.attachments ?? {}) };
     case 'teardown':
       iut = null;
       return { seq, outputs: [] };
@@ -60,8 +119,7 @@ function answer(command) {
   }
 }
 
-const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-lines.on('line', (line) => {
+async function handle(line) {
   let command;
   try {
     command = JSON.parse(line);
@@ -74,11 +132,12 @@ lines.on('line', (line) => {
     return;
   }
   if (command.cmd === 'stop') {
-    lines.close();
-    return;
+    process.exit(0);
   }
   try {
-    send(answer(command));
+    const reply = await answer(command);
+    for (const output of reply.outputs ?? []) output.attachments = output.attachments ?? {};
+    send(reply);
   } catch (error) {
     if (error instanceof Refused) {
       send({ seq: command.seq, refused: { reason: error.message } });
@@ -86,5 +145,14 @@ lines.on('line', (line) => {
       send({ seq: command.seq, errored: { message: String(error), detail: error.stack } });
     }
   }
+}
+
+// Commands are answered one at a time, in order (some answers wait for onnxruntime).
+let queue = Promise.resolve();
+const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+lines.on('line', (line) => {
+  queue = queue.then(() => handle(line));
 });
-lines.on('close', () => process.exit(0));
+lines.on('close', () => {
+  queue.then(() => process.exit(0));
+});

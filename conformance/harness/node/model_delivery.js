@@ -4,15 +4,12 @@
 // identifies it in the repository (3), and the AI Model Delivery Function delivers it with
 // its size and SHA-256 (4 -> 5). Out-of-order and malformed steps are refused.
 //
-// The repository is a JSON catalog beside the model files:
-//   {"models": [{"modelIdentifier": "digits", "file": "digits.onnx",
-//                "numberOfParameters": 6571, "accuracy": 97.56,
-//                "formatFramework": [{"name": "ONNX", "version": "1.16"}]}]}
-// Size and SHA-256 are computed here from the file's bytes.
+// The repository holds the model the case's preamble names, as the exported fixtures
+// manifest describes it (see fixtures.js). Size and SHA-256 are computed here from the
+// bytes actually delivered.
 
 const crypto = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
+const { onnxFacts, onnxVersionFor } = require('./runtime.js');
 
 const BYTES_PER_MB = 1e6; // the TR's MB, as the ts26927 schemas state it
 
@@ -97,25 +94,28 @@ function readSessionSetup(message) {
   return setup;
 }
 
-function loadRepository(catalogPath) {
-  const catalog = JSON.parse(fs.readFileSync(catalogPath, 'utf8'));
-  if (!isObject(catalog) || !Array.isArray(catalog.models)) {
-    throw new Error(`${catalogPath}: expected {"models": [...]}`);
+// The repository entry of a manifest model: its bytes and its clause 6.6.2 information.
+function repositoryEntry(fixtures, model) {
+  const data = fixtures.bytes(model.file);
+  const information = {
+    modelIdentifier: model.name,
+    numberOfParameters: model.parameters,
+    modelSize: data.length / BYTES_PER_MB,
+  };
+  if (typeof model.accuracy === 'number') information.accuracy = model.accuracy;
+  let release;
+  try {
+    release = onnxVersionFor(onnxFacts(data).opset);
+  } catch (error) {
+    process.stderr.write(`${model.file.path}: not readable as ONNX (${error.message})\n`);
   }
-  return catalog.models.map((entry) => {
-    const data = fs.readFileSync(path.resolve(path.dirname(catalogPath), entry.file));
-    return {
-      data,
-      sha256: crypto.createHash('sha256').update(data).digest('hex'),
-      information: {
-        modelIdentifier: entry.modelIdentifier,
-        numberOfParameters: entry.numberOfParameters,
-        modelSize: data.length / BYTES_PER_MB,
-        accuracy: entry.accuracy,
-        formatFramework: entry.formatFramework,
-      },
-    };
-  });
+  // the ONNX release that introduced the model's operator set
+  if (release) information.formatFramework = [{ name: 'ONNX', version: release }];
+  return {
+    data,
+    sha256: crypto.createHash('sha256').update(data).digest('hex'),
+    information,
+  };
 }
 
 class NetworkModelDelivery {
@@ -142,7 +142,7 @@ class NetworkModelDelivery {
   select(trigger) {
     const fits = this.repository.find(({ information: info }) =>
       (trigger.memoryMb === undefined || info.modelSize <= trigger.memoryMb)
-      && (trigger.frameworks.length === 0
+      && (trigger.frameworks.length === 0 || !info.formatFramework
         || info.formatFramework.some((f) => trigger.frameworks.includes(f.name)))
       && (trigger.minimumAccuracy === undefined || info.accuracy >= trigger.minimumAccuracy));
     if (!fits) throw new Refused('no model in the repository fits the UE and the service');
@@ -179,4 +179,6 @@ class NetworkModelDelivery {
   }
 }
 
-module.exports = { NetworkModelDelivery, Refused, loadRepository };
+module.exports = {
+  NetworkModelDelivery, Refused, repositoryEntry, isObject, onlyKeys, requireString, optionalNumber,
+};

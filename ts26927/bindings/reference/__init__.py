@@ -21,13 +21,15 @@ from ts26927.bindings.reference.adaptive_delivery import NetworkAdaptiveDelivery
 from ts26927.bindings.reference.federated_learning import NetworkFederatedLearning
 from ts26927.bindings.reference.model_delivery import NetworkModelDelivery
 from ts26927.bindings.reference.model_distribution import NetworkModelDistribution
+from ts26927.bindings.reference.options import ReferenceOptions
+from ts26927.bindings.reference.replies import Declined
 from ts26927.bindings.reference.split_basic import NetworkBasicSplit
 from ts26927.bindings.reference.split_inference import NetworkSplitInference
 from ts26927.bindings.reference.split_operation import NetworkSplitOperation
 from ts26927.bindings.reference.ue_model_delivery import UeModelDelivery
 from ts26927.engine.delivery.embedded import embedded_repository
 from ts26927.engine.delivery.repository import ModelRepository
-from ts26927.engine.split_service import digits_service
+from ts26927.engine.split_service import split_service
 from ts26927.errors import ProtocolError, Ts26927Error
 from ts26927.flows import FlowSession, get_flow
 from ts26927.flows.functions import Side
@@ -41,6 +43,7 @@ CAPABILITIES = frozenset(
         "SPLIT_DATA_SOURCE_UE",
         "SPLIT_DATA_SOURCE_NETWORK",
         "FEDERATED_LEARNING_NETWORK",
+        "FEDERATED_EVALUATION_NETWORK",
         "ADAPTIVE_DELIVERY_NETWORK",
         "MODEL_DISTRIBUTION_NETWORK",
         "SPLIT_OPERATION_NETWORK",
@@ -63,23 +66,28 @@ class Player(Protocol):
 
 
 class ReferenceImplementation:
-    """The reference engine as an IUT (network side)."""
+    """The reference engine as an IUT, making the choices ``options`` say."""
 
-    def __init__(self) -> None:
+    def __init__(self, options: ReferenceOptions | None = None) -> None:
+        self.options = options or ReferenceOptions()
         self.view: FlowSession | None = None
         self.player: Player | None = None
+        self.players: dict[tuple[str, str], Any] = dict(_PLAYERS)
 
     def describe(self) -> ImplementationInfo:
         return ImplementationInfo(
-            name="ts26927-reference", version=__version__, capabilities=CAPABILITIES
+            name="ts26927-reference",
+            version=__version__,
+            capabilities=CAPABILITIES,
+            ixit=self.options.ixit(),
         )
 
     def setup(self, case_id: str, flow: str, role: str, state: dict[str, Any]) -> None:
         params = state.get("params", {})
-        make = _PLAYERS.get((flow, role))
+        make = self.players.get((flow, role))
         if make is None:
             raise SetupError(f"{case_id}: the {role} side of flow {flow!r} is not supported")
-        self.player = make(params)
+        self.player = make(params, self.options)
         self.view = FlowSession(get_flow(flow), view=Side(role))
 
     def begin(self) -> Reply:
@@ -96,8 +104,9 @@ class ReferenceImplementation:
         except ProtocolError as error:
             return Refusal(str(error))
         reply = player.on(step, message, attachments)
-        if isinstance(reply, Refusal):
+        if isinstance(reply, Refusal | Declined):
             view.rewind()  # a refused step leaves the session as it was
+            return reply if isinstance(reply, Refusal) else list(reply)
         return self._performed(reply)
 
     def poll(self) -> Reply:
@@ -125,27 +134,37 @@ class ReferenceImplementation:
         return reply
 
 
+def _model(params: dict[str, Any]) -> str:
+    return str(params.get("model", "digits"))
+
+
 _PLAYERS: dict[tuple[str, str], Any] = {
-    ("model-delivery", "NETWORK"): lambda p: NetworkModelDelivery({"digits": digits_service()}),
-    ("model-delivery", "UE"): UeModelDelivery,
-    ("adaptive-model-delivery", "NETWORK"): lambda p: NetworkAdaptiveDelivery(_repository()),
-    ("split-inference", "NETWORK"): lambda p: NetworkSplitInference(digits_service(), p),
-    ("split-inference-network-source", "NETWORK"): lambda p: NetworkBasicSplit(
-        digits_service(), "split-inference-network-source", p
+    ("model-delivery", "NETWORK"): lambda p, o: NetworkModelDelivery(
+        {o.model_identifier or _model(p): split_service(_model(p))}
     ),
-    ("split-inference-ue-source", "NETWORK"): lambda p: NetworkBasicSplit(
-        digits_service(), "split-inference-ue-source", p
+    ("model-delivery", "UE"): lambda p, o: UeModelDelivery(p),
+    ("adaptive-model-delivery", "NETWORK"): lambda p, o: NetworkAdaptiveDelivery(
+        _repository(_model(p)), _model(p)
     ),
-    ("federated-learning", "NETWORK"): NetworkFederatedLearning,
-    ("split-operation", "NETWORK"): lambda p: NetworkSplitOperation(digits_service(), p),
-    ("model-distribution", "NETWORK"): NetworkModelDistribution,
+    ("split-inference", "NETWORK"): lambda p, o: NetworkSplitInference(
+        split_service(_model(p)), p, o
+    ),
+    ("split-inference-network-source", "NETWORK"): lambda p, o: NetworkBasicSplit(
+        split_service(_model(p)), "split-inference-network-source", p, o
+    ),
+    ("split-inference-ue-source", "NETWORK"): lambda p, o: NetworkBasicSplit(
+        split_service(_model(p)), "split-inference-ue-source", p, o
+    ),
+    ("federated-learning", "NETWORK"): lambda p, o: NetworkFederatedLearning(p, o),
+    ("split-operation", "NETWORK"): lambda p, o: NetworkSplitOperation(split_service(_model(p)), p),
+    ("model-distribution", "NETWORK"): lambda p, o: NetworkModelDistribution(p),
 }
 
 
 @cache
-def _repository() -> ModelRepository:
-    """The embedded digits classifier with its adaptive packages (built once)."""
-    return embedded_repository(names=["digits"])
+def _repository(name: str) -> ModelRepository:
+    """The embedded model with its adaptive packages (built once)."""
+    return embedded_repository(names=[name])
 
 
 def factory() -> ReferenceImplementation:
@@ -153,4 +172,12 @@ def factory() -> ReferenceImplementation:
     return ReferenceImplementation()
 
 
-__all__ = ["CAPABILITIES", "Output", "ReferenceImplementation", "SetupError", "factory"]
+__all__ = [
+    "CAPABILITIES",
+    "Declined",
+    "Output",
+    "ReferenceImplementation",
+    "ReferenceOptions",
+    "SetupError",
+    "factory",
+]

@@ -18,21 +18,20 @@ from ts26927.models.messages.common import (
     ModelIdentification,
 )
 
-MODEL = "digits"
-
 
 class NetworkAdaptiveDelivery:
     """Plays the network side of the ``adaptive-model-delivery`` flow."""
 
-    def __init__(self, repository: ModelRepository) -> None:
+    def __init__(self, repository: ModelRepository, model: str) -> None:
         self.repository = repository
+        self.model = model
         self.pending: str | None = None
         """The variant requested and not yet delivered."""
         self.delivered: str | None = None
         self.session = False
 
     def begin(self) -> Reply:
-        return [Output("1", self.repository.manifest([MODEL]).to_wire())]
+        return [Output("1", self.repository.manifest([self.model]).to_wire())]
 
     def on(self, step: str, message: dict[str, Any] | None, attachments: dict[str, bytes]) -> Reply:
         if step == "3":
@@ -77,9 +76,9 @@ class NetworkAdaptiveDelivery:
     def _deliver(self) -> Reply:
         if self.pending is None:
             return Refusal("no variant has been requested")
-        data = self.repository.variant(MODEL, self.pending).data
+        data = self.repository.variant(self.model, self.pending).data
         message = ModelDataDelivery(
-            model_identifier=MODEL,
+            model_identifier=self.model,
             size=len(data),
             sha256=sha256(data),
             variant_identifier=self.pending,

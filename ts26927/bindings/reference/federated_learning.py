@@ -2,9 +2,10 @@
 
 The test system plays one UE; the reference Federated Learning Engine announces its
 criteria, enrols the UE when its declared profile (the case's preamble) meets them, and
-runs synchronized rounds: the model (5), the failure criteria (6), evaluation from the
-second round on (7, Option A), training (12), then aggregation (16) and the round's
-outcome (17). Updates are screened; a refused update leaves the round open.
+runs synchronized rounds: the model (5), the failure criteria (6, once or every round),
+then the round's options — training (12-17, Option B), preceded by an evaluation (7-10,
+Option A) in the rounds its plan says — until it has run the training rounds the preamble
+asks for. Updates are screened; a refused update leaves the round open.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ts26927.bindings.base import Output, Refusal, Reply
+from ts26927.bindings.reference.options import ReferenceOptions
 from ts26927.engine.federated import mlp
-from ts26927.engine.federated.server import FederatedLearningEngine, ServerConfig
+from ts26927.engine.federated.server import Aggregator, FederatedLearningEngine, ServerConfig
 from ts26927.errors import RoundStateError, UpdateRejectedError
 from ts26927.models.federated.eligibility import DeviceEligibilityInformation, DeviceProfile
 from ts26927.models.messages.common import ModelIdentification, ModelSelection
@@ -22,20 +24,32 @@ from ts26927.models.messages.federated import EvaluationReport, TrainingReport
 
 DEVICE = "ue-under-test"
 START = datetime(2026, 1, 1, tzinfo=UTC)
-CRITERIA = {"groupId": "fl-digits", "dataLibraryId": "digits", "minimumDataSamples": 10}
+CRITERIA = {"dataLibraryId": "digits", "minimumDataSamples": 10}
+_AGGREGATORS = {
+    "FEDAVG": Aggregator.FEDAVG,
+    "FEDAVG_SERVER_STEP": Aggregator.FEDAVG,
+    "MEDIAN": Aggregator.MEDIAN,
+    "OTHER": Aggregator.TRIMMED_MEAN,
+}
 
 
 class NetworkFederatedLearning:
     """Plays the network side of the ``federated-learning`` flow for one UE."""
 
-    def __init__(self, params: dict[str, Any]) -> None:
-        self.rounds = int(params.get("rounds", 1))
+    def __init__(self, params: dict[str, Any], options: ReferenceOptions | None = None) -> None:
+        self.options = options or ReferenceOptions()
+        self.rounds = int(params.get("trainingRounds", 1))
         # Step 11 (optional): criteria updated after the evaluation, when the case asks.
         self.eligibility_update: dict[str, Any] | None = params.get("eligibilityUpdate")
         self.profile = DeviceProfile.model_validate(params.get("deviceProfile", {}))
+        self.criteria = {**CRITERIA, "groupId": self.options.fl_group_id}
         self.engine = FederatedLearningEngine(
             ServerConfig(
-                eligibility=DeviceEligibilityInformation.model_validate(CRITERIA), min_clients=1
+                model_id=self.options.fl_model_id,
+                eligibility=DeviceEligibilityInformation.model_validate(self.criteria),
+                min_clients=1,
+                aggregator=_AGGREGATORS[self.options.fl_aggregation],
+                server_step=self.options.fl_server_step,
             ),
             mlp.initial_parameters(0),
         )
@@ -50,7 +64,7 @@ class NetworkFederatedLearning:
             update: list[Output] = []
             if self.eligibility_update is not None:
                 criteria = DeviceEligibilityInformation.model_validate(
-                    {**CRITERIA, **self.eligibility_update}
+                    {**self.criteria, **self.eligibility_update}
                 )
                 update = [Output("11", criteria.to_wire())]
             return [*update, *self._training_request()]
@@ -70,12 +84,17 @@ class NetworkFederatedLearning:
         ]
         if not self.engine.enroll(DEVICE, self.profile).eligible:
             return outputs  # an ineligible device does not receive the model
-        return [
-            *outputs,
-            Output("5", self.engine.model_broadcast().to_wire()),
-            Output("6", config.failure_criteria.to_wire()),
-            *self._training_request(),
-        ]
+        return [*outputs, *self._round_start(first=True)]
+
+    def _round_start(self, *, first: bool) -> list[Output]:
+        """Steps 5 and 6, then the round's first option (evaluation or training)."""
+        outputs = [Output("5", self.engine.model_broadcast().to_wire())]
+        if first or self.options.fl_failure_criteria_every_round:
+            outputs.append(Output("6", self.engine.config.failure_criteria.to_wire()))
+        evaluate = self.options.fl_plan == "evaluate-every-round" or not first
+        if evaluate:
+            return [*outputs, Output("7", self.engine.evaluation_request().to_wire())]
+        return [*outputs, *self._training_request()]
 
     def _training_request(self) -> list[Output]:
         request = self.engine.start_round(self.now)
@@ -97,9 +116,4 @@ class NetworkFederatedLearning:
             Output("16"),
             Output("17", self.engine.round_outcome(result, continue_training=more).to_wire()),
         ]
-        if more:
-            outputs += [
-                Output("5", self.engine.model_broadcast().to_wire()),
-                Output("7", self.engine.evaluation_request().to_wire()),
-            ]
-        return outputs
+        return [*outputs, *self._round_start(first=False)] if more else outputs

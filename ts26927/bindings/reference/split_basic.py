@@ -12,6 +12,8 @@ import onnx
 
 from ts26927.bindings.attachments import array_to_bytes, require
 from ts26927.bindings.base import Output, Refusal, Reply
+from ts26927.bindings.reference.options import ReferenceOptions
+from ts26927.bindings.reference.split_inference import _announced
 from ts26927.engine.codecs import CodecChain
 from ts26927.engine.runtime import Runner
 from ts26927.engine.split_service import SplitService, sha256
@@ -42,8 +44,16 @@ from ts26927.models.split_configuration import (
 class NetworkBasicSplit:
     """Plays the network side of ``split-inference-network-source`` or ``-ue-source``."""
 
-    def __init__(self, service: SplitService, flow: str, params: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        service: SplitService,
+        flow: str,
+        params: dict[str, Any],
+        options: ReferenceOptions | None = None,
+    ) -> None:
         self.service = service
+        self.options = options or ReferenceOptions()
+        self.model_identifier = self.options.model_identifier or service.identifier
         self.network_source = flow.endswith("network-source")
         self.topology = (
             SplitTopology.NETWORK_SOURCE
@@ -94,25 +104,30 @@ class NetworkBasicSplit:
             ue,
             topology=self.topology,
             preference=OptimizationPreference.LATENCY,
-            mode=SplitDecisionMode.NETWORK,
+            mode=SplitDecisionMode.UE,
         )
-        if selection.selected is None:
+        matched = [_announced(c, self.options, self.model_identifier) for c in selection.candidates]
+        if not matched:
             return Refusal("no split configuration meets the requirements and the UE")
-        self.chosen = selection.selected
+        self.chosen = (
+            matched[1] if self.options.split_choice == "next" and matched[1:] else matched[0]
+        )
         point = self.chosen.split_point_information.split_point_identifier
         network = self._sides()[1].SerializeToString()
         return [
             Output(
                 "2",
                 ModelSelection(
-                    model_identifier=self.service.identifier,
-                    ai_model_information=self.service.information(),
+                    model_identifier=self.model_identifier,
+                    ai_model_information=self.service.information().model_copy(
+                        update={"model_identifier": self.model_identifier}
+                    ),
                 ).to_wire(),
             ),
             Output(
                 "3",
                 ModelIdentification(
-                    model_identifier=self.service.identifier,
+                    model_identifier=self.model_identifier,
                     split_point_identifier=point,
                     subsets=[ModelSubset.UE_SUBSET, ModelSubset.NETWORK_SUBSET],
                 ).to_wire(),
@@ -120,7 +135,7 @@ class NetworkBasicSplit:
             Output(
                 "4",
                 ModelDataDelivery(
-                    model_identifier=self.service.identifier,
+                    model_identifier=self.model_identifier,
                     subset=ModelSubset.NETWORK_SUBSET,
                     size=len(network),
                     sha256=sha256(network),
@@ -139,7 +154,7 @@ class NetworkBasicSplit:
             return Refusal("no split model has been selected")
         ue = self._sides()[0].SerializeToString()
         delivery = ModelDataDelivery(
-            model_identifier=self.service.identifier,
+            model_identifier=self.model_identifier,
             subset=ModelSubset.UE_SUBSET,
             size=len(ue),
             sha256=sha256(ue),

@@ -17,6 +17,8 @@ import onnx
 
 from ts26927.bindings.attachments import array_to_bytes, require
 from ts26927.bindings.base import Output, Refusal, Reply
+from ts26927.bindings.reference.options import ReferenceOptions
+from ts26927.bindings.reference.replies import Declined
 from ts26927.engine.codecs import CodecChain
 from ts26927.engine.runtime import Runner
 from ts26927.engine.split_service import SplitService, sha256
@@ -55,8 +57,15 @@ ACCESS = "https://as.example.com/ai/intermediate/"
 class NetworkSplitInference:
     """Plays the network side of the ``split-inference`` flow."""
 
-    def __init__(self, service: SplitService, params: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        service: SplitService,
+        params: dict[str, Any],
+        options: ReferenceOptions | None = None,
+    ) -> None:
         self.service = service
+        self.options = options or ReferenceOptions()
+        self.model_identifier = self.options.model_identifier or service.identifier
         self.topology = SplitTopology(params.get("topology", "UE_SOURCE_UE_FIRST"))
         self.sample = int(params.get("sample", 0))
         self.offered: dict[str, SplitConfiguration] = {}
@@ -103,9 +112,12 @@ class NetworkSplitInference:
             request.ue_capability_information,
             topology=self.topology,
             preference=preference or "LATENCY",
-            mode=mode,
+            mode=SplitDecisionMode.UE,
         )
-        return list(selection.candidates)
+        matched = [_announced(c, self.options, self.model_identifier) for c in selection.candidates]
+        if mode is SplitDecisionMode.NETWORK and self.options.split_choice == "next":
+            matched = matched[1:2] or matched[:1]
+        return matched[:1] if mode is SplitDecisionMode.NETWORK else matched
 
     def _network_decides(self, message: Any, _: dict[str, bytes]) -> Reply:
         request = AiSplitInferenceRequest.from_wire(message)
@@ -116,7 +128,7 @@ class NetworkSplitInference:
             )
         self.chosen = matched[0]
         response = AiSplitInferenceResponse(
-            model_identifier=self.service.identifier,
+            model_identifier=self.model_identifier,
             split_point_information=self.chosen.split_point_information,
             intermediate_data_information=self.chosen.intermediate_data_information,
             access_location=ACCESS + request.session_id,
@@ -146,10 +158,14 @@ class NetworkSplitInference:
         request = AiSplitInferenceSelectionRequest.from_wire(message)
         offered = self.offered.get(request.selected.configuration_identifier)
         if offered is None or offered != request.selected:
-            return Refusal(
+            cause = (
                 f"configuration {request.selected.configuration_identifier!r} "
                 "is not one of the candidates offered at step 4b"
             )
+            if self.options.in_band_refusals:
+                answer = AiSplitInferenceSelectionResponse(result=ResultCode.FAILURE, cause=cause)
+                return Declined([Output("9b", answer.to_wire())])
+            return Refusal(cause)
         self.chosen = offered
         response = AiSplitInferenceSelectionResponse(
             result=ResultCode.SUCCESS, access_location=ACCESS + request.session_id
@@ -159,7 +175,7 @@ class NetworkSplitInference:
     def _allocation(self, request_step: str, response_step: str) -> list[Output]:
         assert self.chosen is not None
         request = AiInferenceResourceAllocationRequest(
-            model_identifier=self.service.identifier,
+            model_identifier=self.model_identifier,
             split_point_information=self.chosen.split_point_information,
             intermediate_data_information=self.chosen.intermediate_data_information,
         )
@@ -179,12 +195,12 @@ class NetworkSplitInference:
         point = self.chosen.split_point_information.split_point_identifier
         network = self._sides()[1].SerializeToString()
         identify = ModelIdentification(
-            model_identifier=self.service.identifier,
+            model_identifier=self.model_identifier,
             subsets=[ModelSubset.UE_SUBSET, ModelSubset.NETWORK_SUBSET],
             split_point_identifier=point,
         )
         handover = ModelDataDelivery(
-            model_identifier=self.service.identifier,
+            model_identifier=self.model_identifier,
             subset=ModelSubset.NETWORK_SUBSET,
             size=len(network),
             sha256=sha256(network),
@@ -196,7 +212,7 @@ class NetworkSplitInference:
             return Refusal("no split configuration has been agreed")
         ue = self._sides()[0].SerializeToString()
         delivery = ModelDataDelivery(
-            model_identifier=self.service.identifier,
+            model_identifier=self.model_identifier,
             subset=ModelSubset.UE_SUBSET,
             size=len(ue),
             sha256=sha256(ue),
@@ -257,3 +273,23 @@ class NetworkSplitInference:
         )
         self.sequence += 1
         return [Output("18a", delivery.to_wire(), {"unit": unit})]
+
+
+def _announced(
+    configuration: SplitConfiguration, options: ReferenceOptions, model_identifier: str
+) -> SplitConfiguration:
+    """A matched configuration as this network announces it: its own model identifier,
+    and its split points by node name when it identifies them so."""
+    point = configuration.split_point_information
+    identifier = configuration.configuration_identifier
+    if options.split_point_names_as_ids and point.split_point_name:
+        chain = identifier.split("/", 1)[1]
+        point = point.model_copy(update={"split_point_identifier": point.split_point_name})
+        identifier = f"{point.split_point_name}/{chain}"
+    return configuration.model_copy(
+        update={
+            "split_point_information": point,
+            "configuration_identifier": identifier,
+            "model_identifier": model_identifier,
+        }
+    )

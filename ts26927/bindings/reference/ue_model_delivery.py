@@ -11,7 +11,7 @@ from ts26927.bindings.attachments import array_to_bytes
 from ts26927.bindings.base import Output, Refusal, Reply
 from ts26927.engine.loading import load_model
 from ts26927.engine.runtime import Runner
-from ts26927.engine.split_service import digits_service, sha256
+from ts26927.engine.split_service import sha256, split_service
 from ts26927.errors import Ts26927Error
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation
 from ts26927.models.intermediate_data import IntermediateTensor
@@ -44,6 +44,7 @@ class UeModelDelivery:
 
     def __init__(self, params: dict[str, Any]) -> None:
         self.sample = int(params.get("sample", 0))
+        self.model = str(params.get("model", "digits"))
         self.selected: ModelSelection | None = None
 
     def begin(self) -> Reply:
@@ -78,7 +79,9 @@ class UeModelDelivery:
         try:
             model = load_model(data)
             runner = Runner(model, label="delivered model")
-            outputs = runner.run({next(iter(runner.inputs)): digits_service().sample(self.sample)})
+            outputs = runner.run(
+                {next(iter(runner.inputs)): split_service(self.model).sample(self.sample)}
+            )
         except Ts26927Error as error:
             return Refusal(f"the delivered model is refused: {error}")
         handover = ModelHandover(model_identifier=delivery.model_identifier, sha256=delivery.sha256)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+import numpy as np
+
 from ts26927.errors import RoundStateError, UpdateRejectedError
 from ts26927.models.federated.eligibility import (
     DeviceEligibilityInformation,
@@ -59,6 +61,9 @@ class ServerConfig:
     )
     aggregator: Aggregator = Aggregator.FEDAVG
     trim_fraction: float = 0.2
+    server_step: float = 1.0
+    """Moves the global model this fraction of the way to the aggregate (1.0: all the way;
+    server SGD of Reddi et al. 2021, 'Adaptive Federated Optimization')."""
     min_clients: int = 2
     round_duration_s: int = 600
     local_epochs: int = 2
@@ -300,6 +305,12 @@ class FederatedLearningEngine:
         else:
             arrays = aggregate.fedavg(pairs)
         assert arrays is not None  # updates is never empty here
+        step = self.config.server_step
+        if step != 1.0:
+            arrays = [
+                (old + np.float32(step) * (new - old)).astype(old.dtype)
+                for old, new in zip((self.parameters[n] for n in names), arrays, strict=True)
+            ]
         self.parameters = dict(zip(names, arrays, strict=True))
         self._previous_model_id = self.model_id
         self.model_id = f"{self.config.model_id}-r{len(self.history) + 1}"

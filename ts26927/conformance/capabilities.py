@@ -1,0 +1,95 @@
+"""The capabilities an implementation may declare: its implementation conformance
+statement (ICS). Every case's applicability is an expression over these names; a case
+whose expression the declared capabilities do not satisfy is *not applicable*."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    clause: str
+    description: str
+
+
+CAPABILITIES: tuple[Capability, ...] = (
+    Capability(
+        "MODEL_DELIVERY_NETWORK",
+        "5.2.2.2.1",
+        "Network side of generic AI model delivery: selects a model for the UE and "
+        "delivers it in a delivery session.",
+    ),
+    Capability(
+        "MODEL_DELIVERY_UE",
+        "5.2.2.2.1",
+        "UE side of generic AI model delivery: triggers it, verifies the delivered model "
+        "and runs it in its inference engine.",
+    ),
+    Capability(
+        "ADAPTIVE_DELIVERY_NETWORK",
+        "5.2.2.2.2",
+        "Network side of adaptive model delivery: a usable base model, then updates that "
+        "refine it up to the exact model.",
+    ),
+    Capability(
+        "SPLIT_INFERENCE_NETWORK",
+        "5.2.3.2",
+        "Network side of the detailed split inference workflow (figure 5.2.3-3).",
+    ),
+    Capability(
+        "SPLIT_NETWORK_DECIDES",
+        "5.2.3.2",
+        "Alternative case #1: the Network Application selects the split (steps 2a-7a).",
+    ),
+    Capability(
+        "SPLIT_UE_DECIDES",
+        "5.2.3.2",
+        "Alternative case #2: the network lists candidate split point configurations and "
+        "allocates the one the UE selects (steps 2b-9b).",
+    ),
+    Capability(
+        "SPLIT_DATA_SOURCE_UE",
+        "5.2.3.2",
+        "Inference alternative #2: the media is in the UE, which runs the first sub-model "
+        "(steps 15b-20b).",
+    ),
+    Capability(
+        "SPLIT_DATA_SOURCE_NETWORK",
+        "5.2.3.2",
+        "Inference alternative #1: the media is in the network, which runs the first "
+        "sub-model (steps 15a-20a).",
+    ),
+    Capability(
+        "SPLIT_BASIC_NETWORK",
+        "5.2.3.2",
+        "Network side of the two basic split inference workflows (figure 5.2.3-4 and the "
+        "one with the media in the network).",
+    ),
+    Capability(
+        "FEDERATED_LEARNING_NETWORK",
+        "5.2.4.2",
+        "Network side of distributed/federated learning (figure 5.2.4-2): announces "
+        "criteria, delivers the model, requests training and aggregates the updates.",
+    ),
+    Capability(
+        "FEDERATED_EVALUATION_NETWORK",
+        "5.2.4.2",
+        "Option A of figure 5.2.4-2: the Federated Learning Engine requests model "
+        "evaluations (and may update the eligibility criteria from them, step 11).",
+    ),
+    Capability(
+        "SPLIT_OPERATION_NETWORK",
+        "5.3.5",
+        "Media AF/AS side of the split AI/ML operation procedure.",
+    ),
+    Capability(
+        "MODEL_DISTRIBUTION_NETWORK",
+        "5.3.6",
+        "Media AF/AS side of AI/ML model distribution: provisioning, ingest, announcement "
+        "and delivery.",
+    ),
+)
+
+NAMES = frozenset(c.name for c in CAPABILITIES)

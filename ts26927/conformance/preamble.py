@@ -1,0 +1,181 @@
+"""The preamble states a case may ask an implementation to set up, with their parameters.
+
+A case's preamble is ``{"state": NAME, "params": {...}}``; the harness receives it in
+``setup`` (the configuration stage of the TR's workflows) and either sets the state up or
+refuses (an inconclusive verdict). Where a parameter names a model fixture, the runner adds
+``modelSha256``, the SHA-256 of that fixture's exported file, so that an implementation
+can check it holds the very same model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ts26927.errors import Ts26927Error
+
+from .fixtures.models import model_fixture
+
+
+class PreambleError(Ts26927Error, ValueError):
+    """A case's preamble names an unknown state or parameter, or a wrong value."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    """JSON type: string, integer, boolean, object."""
+    description: str
+    required: bool = False
+
+    def check(self, value: Any, state: str) -> None:
+        ok = {
+            "string": isinstance(value, str),
+            "integer": isinstance(value, int) and not isinstance(value, bool),
+            "boolean": isinstance(value, bool),
+            "object": isinstance(value, dict),
+        }[self.kind]
+        if not ok:
+            raise PreambleError(f"preamble {state}: {self.name} must be a JSON {self.kind}")
+
+
+@dataclass(frozen=True)
+class PreambleState:
+    name: str
+    role: str
+    description: str
+    params: tuple[Param, ...]
+
+    def check(self, params: Mapping[str, Any]) -> None:
+        known = {p.name: p for p in self.params}
+        if unknown := sorted(set(params) - set(known) - {"modelSha256"}):
+            raise PreambleError(
+                f"preamble {self.name}: unknown parameter {unknown[0]!r}; it takes {sorted(known)}"
+            )
+        for param in self.params:
+            if param.name in params:
+                param.check(params[param.name], self.name)
+            elif param.required:
+                raise PreambleError(f"preamble {self.name}: {param.name} is required")
+
+
+_MODEL = Param(
+    "model",
+    "string",
+    "The model fixture (see 'conformance fixtures export'), e.g. digits or squeezenet.",
+    required=True,
+)
+_SAMPLE = Param(
+    "sample",
+    "integer",
+    "Index of the media sample in the model fixture's inputs (sample i is inputs[i:i+1]): "
+    "what the Data Source on the implementation's side feeds, where it has one.",
+)
+_TOPOLOGY = Param(
+    "topology",
+    "string",
+    "Where the media is and who runs the first sub-model: UE_SOURCE_UE_FIRST (the UE) or "
+    "NETWORK_SOURCE (the network; the UE runs the second sub-model).",
+)
+
+STATES: tuple[PreambleState, ...] = (
+    PreambleState(
+        "model-repository",
+        "NETWORK",
+        "The network's AI model repository holds the model fixture `model` (whole, and cut "
+        "at the split points the implementation predefines for it).",
+        (_MODEL, _SAMPLE, _TOPOLOGY),
+    ),
+    PreambleState(
+        "adaptive-repository",
+        "NETWORK",
+        "The repository holds the model fixture `model` as an adaptive model: a base usable "
+        "on its own and updates that refine it, listed in the manifest it announces.",
+        (_MODEL, _SAMPLE),
+    ),
+    PreambleState(
+        "federated-learning",
+        "NETWORK",
+        "The Federated Learning Engine holds the federated learning model fixture "
+        "`flModel` (its parameter names and shapes; round 1 may start from its initial "
+        "values or others) and runs the process with the test system as one UE.",
+        (
+            Param("flModel", "string", "The federated learning model fixture.", required=True),
+            Param(
+                "trainingRounds",
+                "integer",
+                "Training rounds (Option B) to run with this UE before stopping: the last "
+                "round's step 17 says continueTraining false.",
+                required=True,
+            ),
+            Param(
+                "evaluate",
+                "boolean",
+                "Request at least one evaluation (Option A), in a round of your choice.",
+            ),
+            Param(
+                "deviceProfile",
+                "object",
+                "The UE's device profile as the network learns it at configuration stage "
+                "(DeviceProfile: dataLibraries, hardware, location, language…); the network "
+                "decides its eligibility from it.",
+                required=True,
+            ),
+            Param(
+                "eligibilityUpdate",
+                "object",
+                "Eligibility criteria fields to change after the UE's evaluation (step 11), "
+                "merged into the criteria announced at step 4.",
+            ),
+        ),
+    ),
+    PreambleState(
+        "ue-idle",
+        "UE",
+        "A UE with no model yet; its media is sample `sample` of the model fixture `model`.",
+        (_MODEL, _SAMPLE),
+    ),
+    PreambleState(
+        "media-af",
+        "NETWORK",
+        "A Media AF/AS provisioned for split AI/ML operation with the model fixture `model`.",
+        (_MODEL, _SAMPLE, _TOPOLOGY),
+    ),
+    PreambleState(
+        "media-as",
+        "NETWORK",
+        "A Media AF/AS with nothing provisioned yet: the test system plays the Media "
+        "Application Provider and provisions and ingests the model fixture `model`.",
+        (
+            _MODEL,
+            _SAMPLE,
+            Param(
+                "announcement",
+                "string",
+                "How the provider's application announces the service: 'reference' (a URL "
+                "to the service access information) or 'inline' (the information itself).",
+            ),
+        ),
+    ),
+)
+
+_BY_NAME = {s.name: s for s in STATES}
+
+
+def preamble_state(name: str) -> PreambleState:
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise PreambleError(
+            f"unknown preamble state {name!r}; the states are {sorted(_BY_NAME)}"
+        ) from None
+
+
+def with_fixture_digests(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` plus ``modelSha256`` of the model fixture it names, if any."""
+    out = dict(params)
+    if isinstance(params.get("model"), str):
+        out["modelSha256"] = model_fixture(params["model"]).sha256
+    return out
