@@ -140,10 +140,13 @@ def _fixtures() -> list[str]:
     lines += [
         "",
         "The predefined split points are the provider's: each comes as "
-        "`split-points/MODEL/N/first.onnx` and `second.onnx`, with the crossing tensors, "
-        "their bytes, and each sub-model's parameter bytes, FLOPs and largest tensor in the "
-        "manifest. An implementation may predefine other split points: the suite judges any "
-        "cut by the tensors that cross it.",
+        "`split-points/MODEL/N/first.onnx` and `second.onnx`, and the manifest gives its "
+        "crossing `tensors` and their `bytes`, and per sub-model (`first`, `second`): "
+        "`parameterBytes` (the weights it reads), `flops` (one inference, a MAC counted as "
+        "two FLOPs), `largestTensorBytes` (its largest tensor: with the weights, the least "
+        "memory it can run in) and `allTensorBytes` (every tensor it reads or writes: with "
+        "the weights, the most it could need). An implementation may predefine other split "
+        "points: the suite judges any cut by the tensors that cross it.",
         "",
     ]
     fl = fl_model_fixture()

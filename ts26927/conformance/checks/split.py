@@ -219,8 +219,10 @@ def _split_candidates(ctx: CaseContext, record: Record, args: dict[str, Any]) ->
 
 @check("split-subset")
 def _split_subset(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
-    """The UE's sub-model meets the agreed split point, fits the UE's memory, and with the
-    suite's own other sub-model computes the whole model's output on the sample."""
+    """The UE's sub-model (the ``model`` attachment, ONNX) meets the agreed split point —
+    its outputs, or its inputs when the UE runs the second part, are exactly the crossing
+    tensors, in any order — fits the UE's memory, and with the suite's own other sub-model
+    computes the whole model's output on the sample."""
     _, model = _fault_as_failure(record.step, lambda: delivered_subset(ctx))
     agreement = _fault_as_failure(record.step, lambda: agreed(ctx))
     at = boundary(ctx, model)
@@ -278,7 +280,8 @@ def _same_data(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
 @check("output-equals-expected")
 def _output(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
     """The IUT's output (``output`` attachment, .npy) is the suite's second sub-model run
-    on the very unit the test system sent: exact up to float rounding, whatever codec."""
+    on the very unit the test system sent — same shape and element type, within the
+    lossless tolerance, whatever codec the unit used."""
     got = bytes_to_array(require(record.attachments, "output", f"step {record.step}"))
     sent = next(
         (r for r in reversed(ctx.records) if r.by == "TS" and "unit" in r.attachments), None
