@@ -21,7 +21,7 @@ from ts26927.schemas import type_schema
 if TYPE_CHECKING:
     import numpy as np
 
-    from ts26927.engine.codecs import CodecChain
+    from ts26927.engine.onnxtools.codecs import CodecChain
     from ts26927.models.intermediate_data import IntermediateDataInformation
     from ts26927.models.split_model import SplitPointInformation
 
@@ -337,7 +337,7 @@ def unit_example() -> tuple[
     """The worked example's inputs: fixed values and versions, so its bytes never drift."""
     import numpy as np
 
-    from ts26927.engine.codecs import CodecChain
+    from ts26927.engine.onnxtools.codecs import CodecChain
     from ts26927.models.compute import Framework, FrameworkName
     from ts26927.models.intermediate_data import (
         CompressionAlgorithm,
@@ -383,7 +383,7 @@ def hex_dump(data: bytes) -> list[str]:
 
 def intermediate_data_unit_page() -> str:
     """The byte layout of an intermediate data unit, from the engine's own constants."""
-    from ts26927.engine.unit import ALIGNMENT, PREFIX
+    from ts26927.engine.split.unit import ALIGNMENT, PREFIX
 
     lines = [
         "# Intermediate data unit: byte layout",
@@ -431,8 +431,8 @@ def _names(values: Any) -> str:
 def _unit_prefix() -> list[str]:
     import struct
 
-    from ts26927.engine.limits import UnitLimits
-    from ts26927.engine.unit import MAGIC, PREFIX, PREFIX_FIELDS, RESERVED, VERSION
+    from ts26927.engine.onnxtools.limits import UnitLimits
+    from ts26927.engine.split.unit import MAGIC, PREFIX, PREFIX_FIELDS, RESERVED, VERSION
 
     order = _BYTE_ORDERS[PREFIX.format[0]]
     values = {
@@ -465,7 +465,7 @@ def _unit_prefix() -> list[str]:
 
 
 def _unit_header() -> list[str]:
-    from ts26927.engine.unit import PREFIX
+    from ts26927.engine.split.unit import PREFIX
     from ts26927.models.intermediate_data import IntermediateDataInformation, IntermediateTensor
     from ts26927.models.intermediate_unit import (
         Int8Quantization,
@@ -546,7 +546,7 @@ def _unit_header() -> list[str]:
 
 
 def _unit_positions() -> list[str]:
-    from ts26927.engine.unit import ALIGNMENT, PREFIX
+    from ts26927.engine.split.unit import ALIGNMENT, PREFIX
 
     return [
         "## Padding and payload positions",
@@ -592,7 +592,7 @@ def _dtype_encoding(dtype: np.dtype) -> str:
 
 
 def _unit_tensor_bytes() -> list[str]:
-    from ts26927.engine.dtypes import numpy_dtype
+    from ts26927.engine.onnxtools.dtypes import numpy_dtype
     from ts26927.models.tensors import ElementDataType
 
     lines = [
@@ -627,10 +627,10 @@ def _unit_tensor_bytes() -> list[str]:
 def _unit_codecs() -> list[str]:
     import numpy as np
 
-    from ts26927.engine import codecs
-    from ts26927.engine.codecs import CodecChain
-    from ts26927.engine.dtypes import numpy_dtype
-    from ts26927.engine.unit import SUPPORTED_ALGORITHMS
+    from ts26927.engine.onnxtools import codecs
+    from ts26927.engine.onnxtools.codecs import CodecChain
+    from ts26927.engine.onnxtools.dtypes import numpy_dtype
+    from ts26927.engine.split.unit import SUPPORTED_ALGORITHMS
     from ts26927.models.intermediate_data import CompressionAlgorithm
     from ts26927.models.intermediate_unit import (
         LOSSLESS,
@@ -665,7 +665,7 @@ def _unit_codecs() -> list[str]:
         raise RuntimeError("INT8 and FLOAT16 need numpy types")
     low, high = int(np.iinfo(int8).min), int(np.iinfo(int8).max)
     # What the encoder writes for an all-zero tensor, read from its own output.
-    zeros = codecs.encode(
+    zeros = codecs.encode_tensor(
         "zeros",
         np.zeros(1, np.float32),
         ElementDataType.FLOAT,
@@ -804,8 +804,8 @@ def _unit_codecs() -> list[str]:
 def _unit_lossless() -> list[str]:
     import numpy as np
 
-    from ts26927.engine import codecs
-    from ts26927.engine.codecs import CodecChain
+    from ts26927.engine.onnxtools import codecs
+    from ts26927.engine.onnxtools.codecs import CodecChain
     from ts26927.models.intermediate_data import CompressionAlgorithm
     from ts26927.models.intermediate_unit import LOSSLESS
     from ts26927.models.tensors import ElementDataType
@@ -814,7 +814,7 @@ def _unit_lossless() -> list[str]:
     sample = np.zeros(256, np.float32)
     out = {
         algorithm: bytes(
-            codecs.encode(
+            codecs.encode_tensor(
                 "sample", sample, ElementDataType.FLOAT, CodecChain(None, algorithm)
             ).payload
         )
@@ -920,8 +920,8 @@ def _varint(value: int) -> bytes:
 def _unit_checks() -> list[str]:
     import dataclasses
 
-    from ts26927.engine.limits import UnitLimits
-    from ts26927.engine.unit import MAGIC, PREFIX, RESERVED, SUPPORTED_ALGORITHMS, VERSION
+    from ts26927.engine.onnxtools.limits import UnitLimits
+    from ts26927.engine.split.unit import MAGIC, PREFIX, RESERVED, SUPPORTED_ALGORITHMS, VERSION
     from ts26927.models.intermediate_data import CompressionAlgorithm
 
     schema = type_schema("IntermediateDataUnitHeader")
@@ -961,7 +961,8 @@ def _unit_checks() -> list[str]:
         "",
         "Each refusal is an `IntermediateDataError` (a `DecompressionLimitError` in step 6), "
         "except an algorithm that is not undone in step 5: a `CodecNotSupportedError`. The "
-        "limits are `ts26927.engine.limits.UnitLimits`; a receiver may pass tighter ones.",
+        "limits are `ts26927.engine.onnxtools.limits.UnitLimits`; a receiver may pass "
+        "tighter ones.",
         "",
         "A decoder does not check, and passes on as they are: `BOOL` bytes other than `00` "
         "and `01`; NaN and infinities in floating-point payloads; restored INT8 values that "
@@ -977,8 +978,8 @@ def _unit_example_section() -> list[str]:
 
     import numpy as np
 
-    from ts26927.engine.dtypes import numpy_dtype
-    from ts26927.engine.unit import ALIGNMENT, PREFIX, PREFIX_FIELDS, decode_unit, encode_unit
+    from ts26927.engine.onnxtools.dtypes import numpy_dtype
+    from ts26927.engine.split.unit import ALIGNMENT, PREFIX, PREFIX_FIELDS, decode_unit, encode_unit
     from ts26927.models.intermediate_unit import chain_name
 
     information, arrays, chain, split = unit_example()

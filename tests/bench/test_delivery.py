@@ -8,7 +8,7 @@ import pytest
 from ts26927.bench import delivery
 from ts26927.engine.delivery.encoder import AdaptiveOptions
 from ts26927.engine.delivery.evaluation import digits_evaluation
-from ts26927.engine.zoo import embedded_model
+from ts26927.engine.embedded.zoo import embedded_model
 
 
 @pytest.fixture(scope="module")

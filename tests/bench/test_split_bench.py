@@ -8,8 +8,8 @@ import pytest
 
 from ts26927.bench import split as bench
 from ts26927.bench.timing import mb_per_s, median_seconds
-from ts26927.engine.analysis import analyze
-from ts26927.engine.zoo import embedded_model
+from ts26927.engine.embedded.zoo import embedded_model
+from ts26927.engine.onnxtools.analysis import analyze
 
 
 def test_timing_helpers() -> None:

@@ -8,8 +8,8 @@ import onnx
 import pytest
 
 from ts26927.cli import main
-from ts26927.engine.digits import digits_classifier
-from ts26927.engine.zoo import embedded_names
+from ts26927.engine.embedded.digits import digits_classifier
+from ts26927.engine.embedded.zoo import embedded_names
 from ts26927.models.messages.adaptive import ModelManifest
 from ts26927.models.model_information import AiModelInformation
 

@@ -9,7 +9,7 @@ import onnx
 import pytest
 
 from ts26927.cli import main
-from ts26927.engine.zoo import LIGHT
+from ts26927.engine.embedded.zoo import LIGHT
 
 from ..engine.builders import residual_model
 

@@ -9,8 +9,8 @@ import pytest
 from ts26927.conformance.feasibility import bounds, infeasibility
 from ts26927.conformance.fixtures.profiles import service_requirements, ue_capabilities
 from ts26927.conformance.truth import truth
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.split_service import split_service
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.split.service import split_service
 from ts26927.models.intermediate_data import DataDirection
 from ts26927.models.split_configuration import (
     OptimizationPreference,

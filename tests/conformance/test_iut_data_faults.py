@@ -16,7 +16,7 @@ from ts26927.conformance.runner import RunParameters, run_case
 from ts26927.conformance.suite import load_suite
 from ts26927.conformance.verdict import Verdict
 from ts26927.engine.federated.parameters import from_tensors, to_tensors
-from ts26927.engine.split_service import sha256
+from ts26927.engine.onnxtools.digest import sha256
 from ts26927.models.federated.model_update import ModelUpdateInformation
 
 CASES = {c.id: c for c in load_suite()}

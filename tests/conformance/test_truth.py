@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from ts26927.conformance.truth import NotACut, truth
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.runtime import Runner
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.models.intermediate_data import DataDirection
 
 

@@ -11,7 +11,7 @@ held-out test set. The baseline, run in the same process: lossless zstd of the f
 weights at the packages' zstd level (``zstd_fp32_pct``, ``zstd_fp32_s``).
 
 ResNet50 is the light model-zoo topology from the onnx package with deterministic
-calibrated random weights (:mod:`ts26927.engine.weights`).
+calibrated random weights (:mod:`ts26927.engine.embedded.weights`).
 """
 
 from __future__ import annotations
@@ -25,13 +25,18 @@ import numpy as np
 import onnx
 
 from ts26927.bench.timing import median_seconds
-from ts26927.engine.delivery.encoder import AdaptiveEncoding, AdaptiveOptions, canonical, encode
+from ts26927.engine.delivery.encoder import (
+    AdaptiveEncoding,
+    AdaptiveOptions,
+    canonical,
+    encode_adaptive,
+)
 from ts26927.engine.delivery.evaluation import EvaluationSet, digits_evaluation
 from ts26927.engine.delivery.package import refined_tensors
 from ts26927.engine.delivery.progressive import ProgressiveModel
-from ts26927.engine.loading import load_model
-from ts26927.engine.runtime import session_options
-from ts26927.engine.zoo import DIGITS, embedded_model
+from ts26927.engine.embedded.zoo import DIGITS, embedded_model
+from ts26927.engine.onnxtools.loading import load_model
+from ts26927.engine.onnxtools.runtime import session_options
 
 Progress = Callable[[str], None]
 LARGE = "resnet50"
@@ -83,8 +88,8 @@ def measure(
 ) -> dict[str, Any]:
     """Sizes, exactness, per-level quality and timings of one model's chain."""
     reference = canonical(model, name).SerializeToString()
-    encoding = encode(model, name, options)
-    encode_s = median_seconds(lambda: encode(model, name, options), repeat, warmup=0)
+    encoding = encode_adaptive(model, name, options)
+    encode_s = median_seconds(lambda: encode_adaptive(model, name, options), repeat, warmup=0)
     rebuilt = _decode(encoding)
     decode_s = median_seconds(lambda: _decode(encoding), repeat, warmup=0)
     weights = np.concatenate(

@@ -13,7 +13,7 @@
   counts the map's float32 bytes; encode includes building the unit's header.
 
 ResNet50 is the light model-zoo topology from the onnx package with deterministic
-calibrated random weights (:mod:`ts26927.engine.weights`).
+calibrated random weights (:mod:`ts26927.engine.embedded.weights`).
 """
 
 from __future__ import annotations
@@ -29,14 +29,14 @@ import onnx
 from onnx.utils import Extractor
 
 from ts26927.bench.timing import mb_per_s, median_seconds
-from ts26927.engine.analysis import SplitAnalysis, SplitCandidate, analyze
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.extraction import SplitExtractor
-from ts26927.engine.inputs import deterministic_inputs
-from ts26927.engine.pipeline import SplitPipeline, compare, describe
-from ts26927.engine.runtime import Runner, session_options
-from ts26927.engine.unit import decode_unit, encode_unit
-from ts26927.engine.zoo import embedded_model
+from ts26927.engine.embedded.inputs import deterministic_inputs
+from ts26927.engine.embedded.zoo import embedded_model
+from ts26927.engine.onnxtools.analysis import SplitAnalysis, SplitCandidate, analyze
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.runtime import Runner, session_options
+from ts26927.engine.split.extraction import SplitExtractor
+from ts26927.engine.split.pipeline import SplitPipeline, compare, describe_intermediate
+from ts26927.engine.split.unit import decode_unit, encode_unit
 from ts26927.models.intermediate_data import DataDirection
 
 MODEL = "resnet50"
@@ -190,7 +190,7 @@ def _codecs(
         chain = CodecChain.parse(spec)
 
         def encode(chain: CodecChain = chain) -> Any:
-            return encode_unit(describe(arrays, DataDirection.UPSTREAM), arrays, chain)
+            return encode_unit(describe_intermediate(arrays, DataDirection.UPSTREAM), arrays, chain)
 
         data = encode().to_bytes()
         encode_s = median_seconds(encode, 15)

@@ -12,7 +12,7 @@ from ts26927.bench import delivery as delivery_bench
 from ts26927.bench import fl as fl_bench
 from ts26927.bench import split as split_bench
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from ts26927.engine.zoo import LIGHT
+from ts26927.engine.embedded.zoo import LIGHT
 from ts26927.errors import EngineError
 
 

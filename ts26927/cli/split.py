@@ -10,13 +10,13 @@ import time
 from typing import Any
 
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from ts26927.engine import analysis as analysis_module
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.extraction import SplitExtractor
-from ts26927.engine.inputs import deterministic_inputs
-from ts26927.engine.pipeline import SplitPipeline, compare
-from ts26927.engine.runtime import Runner
-from ts26927.engine.zoo import LIGHT, embedded_names, resolve
+from ts26927.engine.embedded.inputs import deterministic_inputs
+from ts26927.engine.embedded.zoo import LIGHT, embedded_names, resolve
+from ts26927.engine.onnxtools import analysis as analysis_module
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.engine.split.extraction import SplitExtractor
+from ts26927.engine.split.pipeline import SplitPipeline, compare
 from ts26927.errors import (
     CodecError,
     EngineError,

@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.loading import load_model
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.loading import load_model
 from ts26927.errors import Ts26927Error
 from ts26927.models.intermediate_data import DataDirection, IntermediateDataInformation
 from ts26927.models.split_model import SplitPointInformation

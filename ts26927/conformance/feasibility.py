@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ts26927.engine.codecs import CodecChain
+from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation
 from ts26927.models.intermediate_data import CompressionAlgorithm
 from ts26927.models.service_requirement import ServiceRequirementInformation

@@ -22,7 +22,8 @@ from ts26927.bindings.reference import ReferenceImplementation, ReferenceOptions
 from ts26927.bindings.reference.split_inference import NetworkSplitInference
 from ts26927.engine.federated import mlp
 from ts26927.engine.federated.parameters import from_tensors, to_tensors, update_information
-from ts26927.engine.split_service import sha256, split_service
+from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.split.service import split_service
 from ts26927.errors import ProtocolError
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation
 from ts26927.models.federated.model_update import ModelUpdateInformation

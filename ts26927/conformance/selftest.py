@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ts26927.bindings.base import Implementation
 from ts26927.bindings.reference import ReferenceImplementation
 from ts26927.bindings.stdio import StdioImplementation
-from ts26927.engine.split_service import digits_service
+from ts26927.engine.split.service import digits_service
 from ts26927.errors import HarnessError
 
 from .broken_harnesses import BROKEN_HARNESSES, BrokenHarness

@@ -6,7 +6,7 @@ cross the cut, and those are tensors of the fixture model. From them alone this 
 derives what any correct implementation must agree with — the two sub-models (with
 :class:`onnx.utils.Extractor`), the shapes, element types and bytes of the crossing
 tensors, each side's parameter bytes and FLOPs (the conventions of
-:mod:`ts26927.engine.flops`), the size of a real intermediate data unit with a given codec
+:mod:`ts26927.engine.onnxtools.flops`), the size of a real intermediate data unit with a given codec
 chain, the whole model's output on a sample, and the accuracy of a configuration measured
 on the fixture's held-out set. Nothing here consults the reference's split analysis,
 identifiers, selection or cost model.
@@ -22,12 +22,12 @@ import numpy as np
 import onnx
 from onnx.utils import Extractor
 
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.dtypes import numpy_dtype
-from ts26927.engine.flops import node_cost
-from ts26927.engine.graph import GraphFacts, inspect, referenced_inputs
-from ts26927.engine.runtime import Runner
-from ts26927.engine.unit import EncodedUnit, decode_unit, encode_unit
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.dtypes import numpy_dtype
+from ts26927.engine.onnxtools.flops import node_cost
+from ts26927.engine.onnxtools.graph import GraphFacts, inspect, referenced_inputs
+from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.engine.split.unit import EncodedUnit, decode_unit, encode_unit
 from ts26927.models.intermediate_data import (
     DataDirection,
     IntermediateDataInformation,

@@ -8,10 +8,10 @@ import onnx
 import pytest
 
 from tests.engine.delivery.models import float32_bits, weights_model
-from ts26927.engine.delivery.encoder import AdaptiveEncoding, AdaptiveOptions, encode
+from ts26927.engine.delivery.encoder import AdaptiveEncoding, AdaptiveOptions, encode_adaptive
 from ts26927.engine.delivery.package import Section, read_package, write_package
 from ts26927.engine.delivery.progressive import ProgressiveModel
-from ts26927.engine.digits import digits_classifier
+from ts26927.engine.embedded.digits import digits_classifier
 from ts26927.errors import IntegrityError, PackageError, PackageMismatchError
 from ts26927.models.messages.adaptive import SectionKind
 
@@ -88,10 +88,10 @@ def test_updates_out_of_order_are_refused_and_change_nothing(
 def test_an_update_of_another_model_or_base_is_refused(digits_chain: AdaptiveEncoding) -> None:
     model = digits_classifier().model
     progressive = ProgressiveModel(digits_chain.levels[0].data)
-    other_model = encode(weights_model([np.ones(8)]), "other")
+    other_model = encode_adaptive(weights_model([np.ones(8)]), "other")
     with pytest.raises(PackageMismatchError, match="is for model 'other'"):
         progressive.apply(other_model.levels[1].data)
-    other_base = encode(model, "digits", AdaptiveOptions(base_sqnr_db=None))
+    other_base = encode_adaptive(model, "digits", AdaptiveOptions(base_sqnr_db=None))
     with pytest.raises(PackageMismatchError, match="updates package"):
         progressive.apply(other_base.levels[1].data)
     assert progressive.level == 0
@@ -169,7 +169,7 @@ def test_bad_base_packages_are_refused(digits_chain: AdaptiveEncoding, make, mat
 
 def test_exceptions_are_checked() -> None:
     values = np.array([1.0, np.inf, 2.0, np.nan], np.float32)
-    base = encode(weights_model([values]), "m").levels[0].data
+    base = encode_adaptive(weights_model([values]), "m").levels[0].data
     packed = np.array([1, 3, 0x7F800000, 0x7FC00000], "<u4")
     ProgressiveModel(_rewrite(base, sections={(SectionKind.EXCEPTIONS, 0): packed.tobytes()}))
     past = np.array([1, 9, 0x7F800000, 0x7FC00000], "<u4").tobytes()
@@ -182,7 +182,7 @@ def test_exceptions_are_checked() -> None:
 
 def test_the_base_model_runs_and_keeps_non_finite_weights_exactly() -> None:
     mask = np.array([0.5, -np.inf, 0.25, np.uint32(0xFFC01234).view(np.float32)], np.float32)
-    encoding = encode(weights_model([np.linspace(-1, 1, 50), mask]), "masked")
+    encoding = encode_adaptive(weights_model([np.linspace(-1, 1, 50), mask]), "masked")
     progressive = ProgressiveModel(encoding.levels[0].data)
     weights = progressive.weights()
     np.testing.assert_array_equal(float32_bits(weights[51:54:2]), float32_bits(mask[1::2]))

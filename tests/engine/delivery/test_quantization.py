@@ -8,7 +8,7 @@ from hypothesis.extra import numpy as hnp
 from tests.engine.delivery.models import float32_bits, weights_model
 from ts26927.engine.delivery import quantization as qz
 from ts26927.engine.delivery.chain import Chain
-from ts26927.engine.delivery.encoder import AdaptiveOptions, encode
+from ts26927.engine.delivery.encoder import AdaptiveOptions, encode_adaptive
 from ts26927.engine.delivery.progressive import ProgressiveModel
 from ts26927.models.messages.adaptive import Precision
 
@@ -82,7 +82,7 @@ def test_lower_codes_fit_their_depth(codes: np.ndarray) -> None:
 @settings(max_examples=40)
 def test_the_refinement_chain_is_bit_exact(values: np.ndarray) -> None:
     model = weights_model([values])
-    encoding = encode(model, "m")
+    encoding = encode_adaptive(model, "m")
     progressive = ProgressiveModel(encoding.levels[0].data)
     finite = np.isfinite(values)
     base = progressive.weights()
@@ -109,7 +109,7 @@ def test_the_refinement_chain_is_bit_exact(values: np.ndarray) -> None:
 )
 @settings(max_examples=20)
 def test_every_chain_is_bit_exact(values: np.ndarray, chain: tuple[Precision, ...]) -> None:
-    encoding = encode(weights_model([values]), "m", AdaptiveOptions(chain=chain))
+    encoding = encode_adaptive(weights_model([values]), "m", AdaptiveOptions(chain=chain))
     progressive = ProgressiveModel(encoding.levels[0].data)
     for level in encoding.levels[1:]:
         progressive.apply(level.data)
@@ -119,7 +119,7 @@ def test_every_chain_is_bit_exact(values: np.ndarray, chain: tuple[Precision, ..
 def test_each_integer_level_is_closer_than_the_one_below() -> None:
     rng = np.random.default_rng(3)
     values = rng.standard_normal(5000).astype(np.float32)
-    encoding = encode(weights_model([values]), "m", AdaptiveOptions(base_sqnr_db=None))
+    encoding = encode_adaptive(weights_model([values]), "m", AdaptiveOptions(base_sqnr_db=None))
     sqnrs = [level.sqnr_db for level in encoding.levels]
     assert sqnrs[-1] is None  # exact
     assert 38 < sqnrs[0] < 45  # 8 bits over a range of about 4 standard deviations

@@ -12,8 +12,8 @@ from tests.engine.delivery.models import matmul_model, weights_model
 from ts26927.engine.delivery.encoder import canonical
 from ts26927.engine.delivery.evaluation import EvaluationSet
 from ts26927.engine.delivery.repository import ModelRepository, ModelSource
-from ts26927.engine.digits import digits_classifier
-from ts26927.engine.limits import ModelLimits
+from ts26927.engine.embedded.digits import digits_classifier
+from ts26927.engine.onnxtools.limits import ModelLimits
 from ts26927.errors import (
     ExternalDataError,
     ModelCheckError,

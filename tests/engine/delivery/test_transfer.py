@@ -12,9 +12,9 @@ from ts26927.engine.delivery.transfer import (
     DeliveryFunction,
     ModelReceiver,
     Progress,
-    describe,
+    describe_delivery,
 )
-from ts26927.engine.limits import ModelLimits
+from ts26927.engine.onnxtools.limits import ModelLimits
 from ts26927.errors import ChunkIntegrityError, IntegrityError, TransferError
 from ts26927.models.messages.common import DeliverySessionSetup, ModelDataDelivery
 
@@ -22,7 +22,7 @@ DATA = os.urandom(10_000)
 
 
 def _described(chunk_size: int = 1000, data: bytes = DATA) -> ModelDataDelivery:
-    return describe(
+    return describe_delivery(
         data, "m", variant_identifier="m-full", chunk_size=chunk_size, delivery_session_id="d-1"
     )
 
@@ -105,7 +105,7 @@ def test_descriptions_that_do_not_hold_together_are_refused() -> None:
     with pytest.raises(TransferError, match="more than the limit of 5000"):
         ModelReceiver(good, limits=ModelLimits(max_model_bytes=5000))
     with pytest.raises(TransferError, match="chunk size"):
-        describe(DATA, "m", chunk_size=0)
+        describe_delivery(DATA, "m", chunk_size=0)
 
 
 def test_the_whole_digest_is_checked_even_when_every_chunk_matches() -> None:

@@ -20,8 +20,8 @@ from ts26927.engine.delivery.workflows import (
     run_generic,
     switch_model,
 )
-from ts26927.engine.digits import INPUT, OUTPUT, digits_classifier
-from ts26927.engine.runtime import Runner
+from ts26927.engine.embedded.digits import INPUT, OUTPUT, digits_classifier
+from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.errors import DeliverySelectionError
 from ts26927.models.messages.common import UeStatus, UpdateCause
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ts26927.bindings.base import Output, Refusal, Reply
 from ts26927.engine.delivery.repository import ModelRepository
-from ts26927.engine.split_service import sha256
+from ts26927.engine.onnxtools.digest import sha256
 from ts26927.errors import Ts26927Error
 from ts26927.models.messages.adaptive import AdaptiveModelRequest, PrecisionUpdateRequest
 from ts26927.models.messages.common import (

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from ts26927.bindings.base import Output, Refusal, Reply
-from ts26927.engine.split_service import SplitService, sha256
+from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.split.service import SplitService
 from ts26927.models.messages.common import (
     AiServiceTrigger,
     DeliverySessionSetup,

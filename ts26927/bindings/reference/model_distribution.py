@@ -9,8 +9,8 @@ from typing import Any
 
 from ts26927.bindings.attachments import require
 from ts26927.bindings.base import Output, Refusal, Reply
-from ts26927.engine.loading import load_model
-from ts26927.engine.split_service import sha256
+from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.onnxtools.loading import load_model
 from ts26927.errors import Ts26927Error
 from ts26927.models.messages.common import ModelDataDelivery
 from ts26927.models.messages.operation import (

@@ -14,10 +14,11 @@ from ts26927.bindings.attachments import array_to_bytes, require
 from ts26927.bindings.base import Output, Refusal, Reply
 from ts26927.bindings.reference.options import ReferenceOptions
 from ts26927.bindings.reference.split_inference import _announced
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.runtime import Runner
-from ts26927.engine.split_service import SplitService, sha256
-from ts26927.engine.unit import decode_unit, encode_unit
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.engine.split.service import SplitService
+from ts26927.engine.split.unit import decode_unit, encode_unit
 from ts26927.errors import Ts26927Error
 from ts26927.models.intermediate_data import IntermediateDataInformation, IntermediateTensor
 from ts26927.models.messages.common import (

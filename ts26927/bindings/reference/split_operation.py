@@ -10,9 +10,9 @@ from typing import Any
 
 from ts26927.bindings.attachments import array_to_bytes, require
 from ts26927.bindings.base import Output, Refusal, Reply
-from ts26927.engine.runtime import Runner
-from ts26927.engine.split_service import NETWORK_CAPABILITIES, SplitService
-from ts26927.engine.unit import decode_unit
+from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.engine.split.service import NETWORK_CAPABILITIES, SplitService
+from ts26927.engine.split.unit import decode_unit
 from ts26927.errors import Ts26927Error
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation
 from ts26927.models.intermediate_data import IntermediateDataInformation

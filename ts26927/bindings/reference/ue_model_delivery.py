@@ -9,9 +9,10 @@ from typing import Any
 
 from ts26927.bindings.attachments import array_to_bytes
 from ts26927.bindings.base import Output, Refusal, Reply
-from ts26927.engine.loading import load_model
-from ts26927.engine.runtime import Runner
-from ts26927.engine.split_service import sha256, split_service
+from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.onnxtools.loading import load_model
+from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.engine.split.service import split_service
 from ts26927.errors import Ts26927Error
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation
 from ts26927.models.intermediate_data import IntermediateTensor

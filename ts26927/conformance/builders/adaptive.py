@@ -8,7 +8,7 @@ from typing import Any
 
 from ts26927.bindings.attachments import require
 from ts26927.engine.delivery.progressive import ProgressiveModel
-from ts26927.engine.runtime import Runner
+from ts26927.engine.onnxtools.runtime import Runner
 
 from ..context import CaseContext, CaseDataError
 from .registry import Built, builder, sample

@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from ts26927.engine.loading import load_model
-from ts26927.engine.runtime import Runner
-from ts26927.engine.split_service import sha256
+from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.onnxtools.loading import load_model
+from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.errors import Ts26927Error
 
 from ..context import CaseContext, IutDataFault

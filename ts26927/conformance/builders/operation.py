@@ -5,8 +5,8 @@ split point update to another split point the network negotiated, status reports
 
 from __future__ import annotations
 
-from ts26927.engine.runtime import Runner
-from ts26927.engine.unit import encode_unit
+from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.engine.split.unit import encode_unit
 from ts26927.errors import Ts26927Error
 
 from ..agreement import agreed, boundary, delivered_subset, model_truth

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ts26927.engine.runtime import Runner
-from ts26927.engine.unit import decode_unit, encode_unit
+from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.engine.split.unit import decode_unit, encode_unit
 from ts26927.errors import Ts26927Error
 
 from ..agreement import agreed, boundary, delivered_subset, model_truth

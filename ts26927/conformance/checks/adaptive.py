@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ts26927.bindings.attachments import require
-from ts26927.engine.runtime import Runner
-from ts26927.engine.split_service import sha256
+from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.onnxtools.runtime import Runner
 
 from ..agreement import model_truth, sample_index
 from ..builders.adaptive import chain, progressive

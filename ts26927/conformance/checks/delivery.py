@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from ts26927.bindings.attachments import bytes_to_array, require
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.loading import load_model
-from ts26927.engine.runtime import Runner
-from ts26927.engine.split_service import sha256
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.onnxtools.loading import load_model
+from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.models.units import BYTES_PER_MB
 
 from ..agreement import model_truth, sample_index

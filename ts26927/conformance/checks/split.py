@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from ts26927.bindings.attachments import bytes_to_array, require
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.runtime import Runner
-from ts26927.engine.unit import decode_unit
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.engine.split.unit import decode_unit
 from ts26927.errors import Ts26927Error
 from ts26927.models.units import BYTES_PER_KB, BYTES_PER_MB
 

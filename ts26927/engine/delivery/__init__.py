@@ -18,7 +18,7 @@ One job per module:
 """
 
 from ts26927.engine.delivery.embedded import embedded_repository
-from ts26927.engine.delivery.encoder import AdaptiveEncoding, AdaptiveOptions, encode
+from ts26927.engine.delivery.encoder import AdaptiveEncoding, AdaptiveOptions, encode_adaptive
 from ts26927.engine.delivery.evaluation import EvaluationSet, digits_evaluation
 from ts26927.engine.delivery.link import Faults, Link, TransferReport
 from ts26927.engine.delivery.progressive import ProgressiveModel
@@ -30,7 +30,12 @@ from ts26927.engine.delivery.selection import (
     SelectionRequest,
     select,
 )
-from ts26927.engine.delivery.transfer import DeliveryFunction, ModelReceiver, Progress, describe
+from ts26927.engine.delivery.transfer import (
+    DeliveryFunction,
+    ModelReceiver,
+    Progress,
+    describe_delivery,
+)
 from ts26927.engine.delivery.updates import UpdatePlan, UpdateThresholds, check_status, plan_update
 from ts26927.engine.delivery.workflows import (
     RunSettings,
@@ -63,10 +68,10 @@ __all__ = [
     "UpdateThresholds",
     "WorkflowRun",
     "check_status",
-    "describe",
+    "describe_delivery",
     "digits_evaluation",
     "embedded_repository",
-    "encode",
+    "encode_adaptive",
     "plan_update",
     "run_adaptive",
     "run_generic",

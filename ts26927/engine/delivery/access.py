@@ -25,11 +25,11 @@ from ts26927.engine.delivery.transfer import (
     DEFAULT_CHUNK_SIZE,
     DeliveryFunction,
     ModelReceiver,
-    describe,
+    describe_delivery,
 )
 from ts26927.engine.delivery.variants import VariantData
-from ts26927.engine.limits import ModelLimits
-from ts26927.engine.runtime import Runner
+from ts26927.engine.onnxtools.limits import ModelLimits
+from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.errors import InferenceError, IntegrityError
 from ts26927.models.messages.common import (
     DeliverySessionSetup,
@@ -65,7 +65,7 @@ def describe_variant(
     variant: VariantData, model: str, session_id: str, chunk_size: int = DEFAULT_CHUNK_SIZE
 ) -> DeliveryFunction:
     """The delivery function serving ``variant`` in session ``session_id``."""
-    description = describe(
+    description = describe_delivery(
         variant.data,
         model,
         variant_identifier=variant.identifier,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from ts26927.engine.delivery.encoder import AdaptiveOptions
 from ts26927.engine.delivery.evaluation import digits_evaluation
 from ts26927.engine.delivery.repository import ModelRepository, ModelSource
-from ts26927.engine.limits import ModelLimits
-from ts26927.engine.zoo import DIGITS, LIGHT, embedded_model
+from ts26927.engine.embedded.zoo import DIGITS, LIGHT, embedded_model
+from ts26927.engine.onnxtools.limits import ModelLimits
 
 
 def embedded_repository(

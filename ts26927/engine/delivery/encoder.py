@@ -98,7 +98,7 @@ class AdaptiveEncoding:
 def canonical(model: onnx.ModelProto, identifier: str) -> onnx.ModelProto:
     """A copy whose refined weights are stored as raw little-endian data (as rebuilt).
 
-    External data must already be loaded (:func:`ts26927.engine.loading.load_model`).
+    External data must already be loaded (:func:`ts26927.engine.onnxtools.loading.load_model`).
     """
     external = [t.name for t in model.graph.initializer if t.data_location == _EXTERNAL]
     if external:
@@ -118,7 +118,7 @@ def canonical(model: onnx.ModelProto, identifier: str) -> onnx.ModelProto:
     return copy
 
 
-def encode(
+def encode_adaptive(
     model: onnx.ModelProto, identifier: str, options: AdaptiveOptions | None = None
 ) -> AdaptiveEncoding:
     """Every package of ``model``'s chain (the model is not modified)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import onnx
 
-from ts26927.engine.runtime import Runner
+from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.errors import InferenceInputError
 
 
@@ -46,7 +46,7 @@ class EvaluationSet:
 
 def digits_evaluation() -> EvaluationSet:
     """The embedded classifier's held-out test set."""
-    from ts26927.engine.digits import INPUT, OUTPUT, digits_classifier
+    from ts26927.engine.embedded.digits import INPUT, OUTPUT, digits_classifier
 
     classifier = digits_classifier()
     return EvaluationSet(

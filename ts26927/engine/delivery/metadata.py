@@ -1,7 +1,7 @@
 """Clause 6.6.2 AI model information computed from the model itself, never declared.
 
 * number of parameters, compute (FLOPs and MACs) and memory (parameters plus the peak of
-  live activations) come from :func:`~ts26927.engine.analysis.analyze`;
+  live activations) come from :func:`~ts26927.engine.onnxtools.analysis.analyze`;
 * model size is the size of the model file the repository delivers;
 * input and output sizes come from the graph's shapes, for one inference: symbolic
   dimensions (a dynamic batch) are taken as 1 — the TR's "maximum size" of a model with a
@@ -18,9 +18,9 @@ import re
 import onnx
 from onnx import helper
 
-from ts26927.engine.analysis import SplitAnalysis, analyze
-from ts26927.engine.analysis_types import opt_sum
-from ts26927.engine.limits import ModelLimits
+from ts26927.engine.onnxtools.analysis import SplitAnalysis, analyze
+from ts26927.engine.onnxtools.analysis_types import opt_sum
+from ts26927.engine.onnxtools.limits import ModelLimits
 from ts26927.models.compute import VERSION_PATTERN, Framework, FrameworkName
 from ts26927.models.model_information import AiModelInformation
 from ts26927.models.units import BYTES_PER_KB, BYTES_PER_MB

@@ -30,7 +30,7 @@ import numpy as np
 import onnx
 from pydantic import ValidationError
 
-from ts26927.engine import codecs
+from ts26927.engine.onnxtools import codecs
 from ts26927.errors import PackageError
 from ts26927.models import wire_errors
 from ts26927.models.messages.adaptive import (

@@ -9,7 +9,7 @@ package and computes the new state completely before it replaces the old one, so
 or broken update leaves the model exactly as it was (and it goes on serving).
 
 The model handed to an inference engine (:meth:`ProgressiveModel.to_model`) is rebuilt as an
-ONNX file and passes :func:`~ts26927.engine.loading.load_model` (size limits, the ONNX
+ONNX file and passes :func:`~ts26927.engine.onnxtools.loading.load_model` (size limits, the ONNX
 checker); at the last level its SHA-256 must equal the target's, the proof that the chain
 restored the original model bit for bit.
 """
@@ -26,8 +26,8 @@ from google.protobuf.message import DecodeError
 from ts26927.engine.delivery import quantization as qz
 from ts26927.engine.delivery.chain import Chain, chain_problem, code_dtype
 from ts26927.engine.delivery.package import SectionKey, read_package, refined_tensors
-from ts26927.engine.limits import ModelLimits
-from ts26927.engine.loading import check_declared_sizes, load_model
+from ts26927.engine.onnxtools.limits import ModelLimits
+from ts26927.engine.onnxtools.loading import check_declared_sizes, load_model
 from ts26927.errors import IntegrityError, PackageError, PackageMismatchError
 from ts26927.models.messages.adaptive import AdaptivePackageHeader, Precision, SectionKind
 

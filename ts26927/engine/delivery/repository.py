@@ -1,7 +1,7 @@
 """The AI model repository (clause 5.2.2.1): models, their computed metadata and variants.
 
 A model enters from an ONNX ``ModelProto``, from bytes received over the wire or from a
-file; bytes and files go through :func:`~ts26927.engine.loading.load_model` (size limits,
+file; bytes and files go through :func:`~ts26927.engine.onnxtools.loading.load_model` (size limits,
 the ONNX checker, external data confined to the model's folder). Models may also be
 registered lazily (the embedded models), and are then built on first use.
 
@@ -23,15 +23,20 @@ from pathlib import Path
 
 import onnx
 
-from ts26927.engine.analysis import SplitAnalysis, analyze
-from ts26927.engine.delivery.encoder import AdaptiveEncoding, AdaptiveOptions, canonical, encode
+from ts26927.engine.delivery.encoder import (
+    AdaptiveEncoding,
+    AdaptiveOptions,
+    canonical,
+    encode_adaptive,
+)
 from ts26927.engine.delivery.evaluation import EvaluationSet
 from ts26927.engine.delivery.manifest import manifest_entry
 from ts26927.engine.delivery.metadata import model_information
 from ts26927.engine.delivery.variants import VariantData, full_variant, level_variants
 from ts26927.engine.delivery.variants import variant_identifier as variant_id
-from ts26927.engine.limits import ModelLimits
-from ts26927.engine.loading import load_model
+from ts26927.engine.onnxtools.analysis import SplitAnalysis, analyze
+from ts26927.engine.onnxtools.limits import ModelLimits
+from ts26927.engine.onnxtools.loading import load_model
 from ts26927.errors import NotInRepositoryError, RepositoryError
 from ts26927.models.messages.adaptive import ManifestEntry, ModelManifest
 from ts26927.models.model_information import AiModelInformation
@@ -207,7 +212,7 @@ class ModelRepository:
         """Every package of the model's adaptive chain (encoded once)."""
         stored = self.get(key)
         if stored.identifier not in self._encodings:
-            self._encodings[stored.identifier] = encode(
+            self._encodings[stored.identifier] = encode_adaptive(
                 stored.model, stored.identifier, self.options
             )
         return self._encodings[stored.identifier]

@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ts26927.engine.limits import ModelLimits
+from ts26927.engine.onnxtools.limits import ModelLimits
 from ts26927.errors import ChunkIntegrityError, IntegrityError, TransferError
 from ts26927.models.messages.common import (
     ChunkInformation,
@@ -46,7 +46,7 @@ class Progress:
         return self.received / self.total if self.total else 1.0
 
 
-def describe(
+def describe_delivery(
     data: bytes,
     model_identifier: str,
     *,

@@ -19,8 +19,8 @@ from ts26927.engine.delivery.evaluation import EvaluationSet
 from ts26927.engine.delivery.metadata import onnx_release
 from ts26927.engine.delivery.package import FORMAT_VERSION
 from ts26927.engine.delivery.progressive import ProgressiveModel
-from ts26927.engine.limits import ModelLimits
-from ts26927.engine.loading import load_model
+from ts26927.engine.onnxtools.limits import ModelLimits
+from ts26927.engine.onnxtools.loading import load_model
 from ts26927.models.compute import Framework
 from ts26927.models.messages.adaptive import Composition, ModelVariant, Precision
 from ts26927.models.units import BYTES_PER_MB

@@ -40,8 +40,8 @@ from ts26927.engine.delivery.selection import (
 )
 from ts26927.engine.delivery.transfer import DEFAULT_CHUNK_SIZE
 from ts26927.engine.delivery.variants import PACKAGE_FORMAT
-from ts26927.engine.dtypes import from_numpy
-from ts26927.engine.loading import load_model
+from ts26927.engine.onnxtools.dtypes import from_numpy
+from ts26927.engine.onnxtools.loading import load_model
 from ts26927.errors import DeliverySelectionError
 from ts26927.flows import FlowSession, get_flow
 from ts26927.models.intermediate_data import IntermediateTensor

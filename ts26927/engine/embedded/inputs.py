@@ -10,8 +10,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ts26927.engine.analysis import SplitAnalysis, TensorFacts
-from ts26927.engine.dtypes import numpy_dtype
+from ts26927.engine.onnxtools.analysis import SplitAnalysis, TensorFacts
+from ts26927.engine.onnxtools.dtypes import numpy_dtype
 from ts26927.errors import InferenceInputError
 from ts26927.models.tensors import ElementDataType
 

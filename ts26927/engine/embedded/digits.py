@@ -96,7 +96,7 @@ def _to_onnx(weights: list[np.ndarray], biases: list[np.ndarray]) -> onnx.ModelP
 
 
 def _measure(model: onnx.ModelProto, inputs: np.ndarray, labels: np.ndarray) -> float:
-    from ts26927.engine.runtime import Runner
+    from ts26927.engine.onnxtools.runtime import Runner
 
     probabilities = Runner(model, label="digits").run({INPUT: inputs})[OUTPUT]
     return float(np.mean(probabilities.argmax(axis=1) == labels) * 100.0)

@@ -26,7 +26,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from ts26927.engine.graph import referenced_inputs
+from ts26927.engine.onnxtools.graph import referenced_inputs
 
 
 @dataclass(frozen=True)

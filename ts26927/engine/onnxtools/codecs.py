@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import cramjam
 import numpy as np
 
-from ts26927.engine.dtypes import numpy_dtype
+from ts26927.engine.onnxtools.dtypes import numpy_dtype
 from ts26927.errors import CodecChainError, CodecNotSupportedError, CodecRangeError
 from ts26927.models.intermediate_data import CompressionAlgorithm
 from ts26927.models.intermediate_unit import (
@@ -105,7 +105,9 @@ class Encoded:
     payload: memoryview
 
 
-def encode(name: str, array: np.ndarray, element: ElementDataType, chain: CodecChain) -> Encoded:
+def encode_tensor(
+    name: str, array: np.ndarray, element: ElementDataType, chain: CodecChain
+) -> Encoded:
     """Apply ``chain`` to ``array`` (whose element type is ``element``)."""
     algorithms = chain.applied_to(element)
     quantization = None
@@ -165,7 +167,7 @@ def restore(
 def stated_error(
     original: np.ndarray, algorithm: str, quantization: Int8Quantization | None
 ) -> np.ndarray:
-    """Elementwise bound on ``|x - decode(encode(x))|`` for a precision reduction."""
+    """Elementwise bound on ``|x - decode(encode_tensor(x))|`` for a precision reduction."""
     magnitude = np.abs(original.astype(np.float64))
     if algorithm == FLOAT16:
         return magnitude * 2.0**-11 + 2.0**-25

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from ts26927.engine.codecs import CodecChain, stated_error
-from ts26927.engine.dtypes import from_numpy
-from ts26927.engine.pipeline import describe
-from ts26927.engine.unit import decode_unit, encode_unit
+from ts26927.engine.onnxtools.codecs import CodecChain, stated_error
+from ts26927.engine.onnxtools.dtypes import from_numpy
+from ts26927.engine.split.pipeline import describe_intermediate
+from ts26927.engine.split.unit import decode_unit, encode_unit
 from ts26927.errors import CodecChainError, CodecNotSupportedError, CodecRangeError
 from ts26927.models.intermediate_data import CompressionAlgorithm, DataDirection
 
@@ -32,7 +32,7 @@ CHAINS = [
 
 
 def _round_trip(arrays: dict[str, np.ndarray], chain: CodecChain) -> dict[str, np.ndarray]:
-    unit = encode_unit(describe(arrays, DataDirection.UPSTREAM), arrays, chain)
+    unit = encode_unit(describe_intermediate(arrays, DataDirection.UPSTREAM), arrays, chain)
     return decode_unit(unit.to_bytes()).tensors
 
 
@@ -94,7 +94,7 @@ def test_round_trips_are_exact_or_within_the_stated_error(
 ) -> None:
     chain = CodecChain.parse(spec)
     arrays = {"features": floats, "indices": other}
-    unit = encode_unit(describe(arrays, DataDirection.UPSTREAM), arrays, chain)
+    unit = encode_unit(describe_intermediate(arrays, DataDirection.UPSTREAM), arrays, chain)
     decoded = decode_unit(unit.to_bytes())
     got = decoded.tensors
     assert got["features"].dtype == floats.dtype and got["features"].shape == floats.shape
@@ -113,7 +113,9 @@ def test_round_trips_are_exact_or_within_the_stated_error(
 def test_int8_keeps_zeros_exact_and_uses_the_full_range() -> None:
     relu = np.maximum(np.random.default_rng(0).standard_normal((4, 64)), 0).astype(np.float32)
     unit = encode_unit(
-        describe({"r": relu}, DataDirection.UPSTREAM), {"r": relu}, CodecChain.parse("INT8")
+        describe_intermediate({"r": relu}, DataDirection.UPSTREAM),
+        {"r": relu},
+        CodecChain.parse("INT8"),
     )
     quantization = unit.header.payloads[0].quantization
     assert quantization is not None and quantization.zero_point == -128
@@ -137,7 +139,9 @@ def test_float16_overflow_and_int8_non_finite_are_refused() -> None:
 def test_none_is_zero_copy_both_ways() -> None:
     array = np.arange(4096, dtype=np.float32).reshape(64, 64)
     unit = encode_unit(
-        describe({"a": array}, DataDirection.UPSTREAM), {"a": array}, CodecChain.parse("NONE")
+        describe_intermediate({"a": array}, DataDirection.UPSTREAM),
+        {"a": array},
+        CodecChain.parse("NONE"),
     )
     assert np.shares_memory(np.frombuffer(unit.parts[-1], np.float32), array)
     received = bytearray(unit.to_bytes())
@@ -158,6 +162,8 @@ def test_lossless_codecs_shrink_redundant_data() -> None:
     zeros = np.zeros((256, 256), np.float32)
     for name in ("SNAPPY", "LZ4", "ZSTD"):
         arrays = {"z": zeros}
-        unit = encode_unit(describe(arrays, DataDirection.UPSTREAM), arrays, CodecChain.parse(name))
+        unit = encode_unit(
+            describe_intermediate(arrays, DataDirection.UPSTREAM), arrays, CodecChain.parse(name)
+        )
         assert unit.header.payloads[0].payload_length < zeros.nbytes / 20
         assert unit.header.payloads[0].compression_algorithms == [CompressionAlgorithm(name)]

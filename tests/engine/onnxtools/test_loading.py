@@ -11,8 +11,8 @@ import pytest
 from onnx import numpy_helper
 from onnx.external_data_helper import convert_model_to_external_data
 
-from ts26927.engine.limits import ModelLimits
-from ts26927.engine.loading import load_model
+from ts26927.engine.onnxtools.limits import ModelLimits
+from ts26927.engine.onnxtools.loading import load_model
 from ts26927.errors import (
     ExternalDataError,
     ModelCheckError,
@@ -21,7 +21,7 @@ from ts26927.errors import (
     Ts26927Error,
 )
 
-from .builders import residual_model
+from tests.engine.builders import residual_model
 
 
 def _external(tmp_path: Path, location: str = "weights.bin") -> Path:

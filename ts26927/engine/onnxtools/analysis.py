@@ -7,7 +7,7 @@ it is produced at or before *n* (a real graph input counts as produced at 0) and
 needed after *n* (consumed by a later node, or a graph output). One sweep over the nodes
 keeps the set of live tensors, so all K-1 cuts cost one pass; per-side parameter bytes and
 compute come from prefix sums over first and last uses. Shapes come from one shape
-inference (:mod:`ts26927.engine.graph`); nothing is extracted or run here.
+inference (:mod:`ts26927.engine.onnxtools.graph`); nothing is extracted or run here.
 """
 
 from __future__ import annotations
@@ -18,10 +18,16 @@ from typing import Any
 
 import onnx
 
-from ts26927.engine import flops
-from ts26927.engine.analysis_types import SideCost, SplitCandidate, TensorFacts, opt_max, opt_sum
-from ts26927.engine.graph import GraphFacts, inspect, referenced_inputs
-from ts26927.engine.limits import ModelLimits
+from ts26927.engine.onnxtools import flops
+from ts26927.engine.onnxtools.analysis_types import (
+    SideCost,
+    SplitCandidate,
+    TensorFacts,
+    opt_max,
+    opt_sum,
+)
+from ts26927.engine.onnxtools.graph import GraphFacts, inspect, referenced_inputs
+from ts26927.engine.onnxtools.limits import ModelLimits
 from ts26927.errors import ModelSizeError, UnknownSplitPointError
 from ts26927.models.split_model import (
     SplitModelInformation,

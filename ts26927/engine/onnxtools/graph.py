@@ -18,7 +18,7 @@ from math import prod
 import onnx
 from onnx import helper, shape_inference
 
-from ts26927.engine.dtypes import from_onnx
+from ts26927.engine.onnxtools.dtypes import from_onnx
 from ts26927.errors import ModelCheckError, ShapeInferenceError
 from ts26927.models.tensors import ElementDataType
 

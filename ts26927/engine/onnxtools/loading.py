@@ -23,8 +23,8 @@ import onnx
 from google.protobuf.message import DecodeError
 from onnx.external_data_helper import ExternalDataInfo, load_external_data_for_model
 
-from ts26927.engine.dtypes import from_onnx
-from ts26927.engine.limits import ModelLimits
+from ts26927.engine.onnxtools.dtypes import from_onnx
+from ts26927.engine.onnxtools.limits import ModelLimits
 from ts26927.errors import ExternalDataError, ModelCheckError, ModelLoadError, ModelSizeError
 
 _EXTERNAL = onnx.TensorProto.EXTERNAL

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 import onnxruntime as ort
 
-from ts26927.engine.analysis_types import TENSOR_STRUCTURE
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.dtypes import from_numpy
-from ts26927.engine.extraction import SubModels
-from ts26927.engine.limits import UnitLimits
-from ts26927.engine.runtime import Runner
-from ts26927.engine.unit import EncodedUnit, decode_unit, encode_unit
+from ts26927.engine.onnxtools.analysis_types import TENSOR_STRUCTURE
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.dtypes import from_numpy
+from ts26927.engine.onnxtools.limits import UnitLimits
+from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.engine.split.extraction import SubModels
+from ts26927.engine.split.unit import EncodedUnit, decode_unit, encode_unit
 from ts26927.errors import IntermediateDataError
 from ts26927.models.endpoint_capability import EndpointType
 from ts26927.models.intermediate_data import DataDirection, IntermediateDataInformation
@@ -92,7 +92,7 @@ class SplitPipeline:
         crossing = self.head.run({k: v for k, v in inputs.items() if k in self.head.inputs})
         after_head = time.perf_counter()
         unit = encode_unit(
-            describe(crossing, direction),
+            describe_intermediate(crossing, direction),
             crossing,
             self.chain,
             split_point=self.sub.candidate.split_point_information(),
@@ -121,7 +121,7 @@ class SplitPipeline:
         )
 
 
-def describe(
+def describe_intermediate(
     arrays: Mapping[str, np.ndarray], direction: DataDirection
 ) -> IntermediateDataInformation:
     """Clause 6.6.3 information of arrays as a head produced them (with a dynamic batch,

@@ -9,15 +9,15 @@ import onnx
 import pytest
 from onnx import numpy_helper
 
-from ts26927.engine.analysis import analyze
-from ts26927.engine.digits import INPUT, OUTPUT, digits_classifier
-from ts26927.engine.inputs import deterministic_inputs, photo
-from ts26927.engine.runtime import Runner
-from ts26927.engine.weights import materialize
-from ts26927.engine.zoo import LIGHT, embedded_model, embedded_names, resolve
+from ts26927.engine.embedded.digits import INPUT, OUTPUT, digits_classifier
+from ts26927.engine.embedded.inputs import deterministic_inputs, photo
+from ts26927.engine.embedded.weights import materialize
+from ts26927.engine.embedded.zoo import LIGHT, embedded_model, embedded_names, resolve
+from ts26927.engine.onnxtools.analysis import analyze
+from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.errors import UnknownModelError
 
-from .builders import residual_model
+from tests.engine.builders import residual_model
 
 
 def _weights(model: onnx.ModelProto) -> dict[str, np.ndarray]:

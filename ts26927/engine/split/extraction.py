@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import onnx
 from onnx.utils import Extractor
 
-from ts26927.engine.analysis import SplitAnalysis, SplitCandidate
-from ts26927.engine.graph import referenced_inputs
+from ts26927.engine.onnxtools.analysis import SplitAnalysis, SplitCandidate
+from ts26927.engine.onnxtools.graph import referenced_inputs
 from ts26927.errors import SplitError
 
 #: IR 4 made initializers independent of graph inputs; IR 3 models (the model zoo's)

@@ -7,16 +7,16 @@ from typing import Any
 
 import pytest
 
-from ts26927.engine.analysis import SplitAnalysis, analyze
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.digits import INPUT, digits_classifier
-from ts26927.engine.profiling import measure
-from ts26927.engine.selection import (
+from ts26927.engine.embedded.digits import INPUT, digits_classifier
+from ts26927.engine.onnxtools.analysis import SplitAnalysis, analyze
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.split.profiling import measure
+from ts26927.engine.split.selection import (
     Measurement,
-    SelectionRequest,
-    evaluate,
-    rank,
-    select,
+    SplitSelectionRequest,
+    evaluate_configurations,
+    rank_configurations,
+    select_split,
     supported_chains,
 )
 from ts26927.errors import SelectionError
@@ -31,7 +31,7 @@ from ts26927.models.split_configuration import (
     SplitTopology,
 )
 
-from .builders import chain_model
+from tests.engine.builders import chain_model
 
 CHAINS = [CodecChain.parse(c) for c in ("NONE", "ZSTD", "INT8", "INT8+ZSTD")]
 ALGORITHMS = ["NONE", "ZSTD", "INT8", "FLOAT16", "SNAPPY"]
@@ -62,9 +62,9 @@ def _endpoint(kind: str, flops: float, memory: float, **extra: Any) -> Any:
     )
 
 
-def _request(measured: tuple, **changes: Any) -> SelectionRequest:
+def _request(measured: tuple, **changes: Any) -> SplitSelectionRequest:
     analysis, results, accuracy = measured
-    base = SelectionRequest(
+    base = SplitSelectionRequest(
         analysis=analysis,
         service=ServiceRequirementInformation.from_wire(
             {"maximumServiceInferenceLatency": 100, "minimumServiceInferenceAccuracy": 90}
@@ -95,7 +95,7 @@ def test_measured_accuracy_is_real(measured: tuple) -> None:
 def test_ranking_follows_the_preference(
     measured: tuple, preference: OptimizationPreference
 ) -> None:
-    selection = select(_request(measured, preference=preference), SplitDecisionMode.UE)
+    selection = select_split(_request(measured, preference=preference), SplitDecisionMode.UE)
     ranked = selection.candidates
     assert len(ranked) == 6 * 4 and selection.rejected == []
     assert selection.selected == ranked[0]
@@ -111,7 +111,7 @@ def test_ranking_follows_the_preference(
 
 def test_latency_estimates_add_up(measured: tuple) -> None:
     analysis, results, _ = measured
-    best = select(_request(measured), SplitDecisionMode.NETWORK).selected
+    best = select_split(_request(measured), SplitDecisionMode.NETWORK).selected
     assert best is not None
     candidate = analysis.candidate(best.split_point_information.split_point_identifier)
     chain = best.configuration_identifier.split("/")[1]
@@ -124,17 +124,17 @@ def test_latency_estimates_add_up(measured: tuple) -> None:
 
 
 def test_network_decides_one_configuration(measured: tuple) -> None:
-    ue_mode = select(_request(measured), SplitDecisionMode.UE)
-    network_mode = select(_request(measured), SplitDecisionMode.NETWORK)
+    ue_mode = select_split(_request(measured), SplitDecisionMode.UE)
+    network_mode = select_split(_request(measured), SplitDecisionMode.NETWORK)
     assert network_mode.candidates == [ue_mode.candidates[0]] == [network_mode.selected]
 
 
 def test_selection_is_deterministic(measured: tuple) -> None:
-    first = select(_request(measured), SplitDecisionMode.UE)
-    again = select(_request(measured, chains=list(reversed(CHAINS))), SplitDecisionMode.UE)
+    first = select_split(_request(measured), SplitDecisionMode.UE)
+    again = select_split(_request(measured, chains=list(reversed(CHAINS))), SplitDecisionMode.UE)
     assert first == again
-    reranked = rank(first.candidates, OptimizationPreference.BANDWIDTH)
-    bandwidth = select(
+    reranked = rank_configurations(first.candidates, OptimizationPreference.BANDWIDTH)
+    bandwidth = select_split(
         _request(measured, preference=OptimizationPreference.BANDWIDTH), SplitDecisionMode.UE
     )
     assert reranked == bandwidth.candidates
@@ -151,7 +151,7 @@ def test_each_rejection_says_which_constraint_failed(measured: tuple) -> None:
     tensorflow = _endpoint(
         "UE", 1e6, 100, supportedAiFrameworks=[{"name": "TENSORFLOW", "version": "2.13.0"}]
     )
-    selection = select(_request(measured, ue=tensorflow), SplitDecisionMode.UE)
+    selection = select_split(_request(measured, ue=tensorflow), SplitDecisionMode.UE)
     assert selection.selected is None and len(selection.rejected) == 24
     for failed in _failures(selection).values():
         assert failed == [
@@ -159,20 +159,20 @@ def test_each_rejection_says_which_constraint_failed(measured: tuple) -> None:
         ]
 
     plain = _endpoint("UE", 1e6, 100, supportedCompressionAlgorithms=["NONE"])
-    failures = _failures(select(_request(measured, ue=plain), SplitDecisionMode.UE))
+    failures = _failures(select_split(_request(measured, ue=plain), SplitDecisionMode.UE))
     assert "3/NONE" not in failures
     assert failures["3/INT8+ZSTD"] == [
         (SplitConstraint.COMPRESSION, "the UE does not support INT8, ZSTD")
     ]
 
     small = _endpoint("UE", 1e6, 0.01)  # 10 kB: only the pixel scaling fits on the UE
-    failures = _failures(select(_request(measured, ue=small), SplitDecisionMode.UE))
+    failures = _failures(select_split(_request(measured, ue=small), SplitDecisionMode.UE))
     assert not any(key.startswith("1/") for key in failures)
     assert failures["2/NONE"][0][0] is SplitConstraint.UE_MEMORY
     assert "> available 0.01 MB" in failures["2/NONE"][0][1]
 
     tight = _endpoint("NETWORK", 1e12, 0.001)
-    failures = _failures(select(_request(measured, network=tight), SplitDecisionMode.UE))
+    failures = _failures(select_split(_request(measured, network=tight), SplitDecisionMode.UE))
     assert failures["1/NONE"][0][0] is SplitConstraint.NETWORK_MEMORY
     assert "6/NONE" not in failures
 
@@ -181,7 +181,7 @@ def test_accuracy_and_latency_constraints(measured: tuple) -> None:
     strict = ServiceRequirementInformation.from_wire(
         {"maximumServiceInferenceLatency": 0.001, "minimumServiceInferenceAccuracy": 99.9}
     )
-    failures = _failures(select(_request(measured, service=strict), SplitDecisionMode.UE))
+    failures = _failures(select_split(_request(measured, service=strict), SplitDecisionMode.UE))
     assert len(failures) == 24
     constraints = [c for c, _ in failures["4/ZSTD"]]
     assert constraints == [SplitConstraint.ACCURACY, SplitConstraint.LATENCY]
@@ -189,13 +189,13 @@ def test_accuracy_and_latency_constraints(measured: tuple) -> None:
     assert "> maximum 0.001 ms" in failures["4/ZSTD"][1][1]
 
     float16 = [CodecChain.parse("FLOAT16")]  # not measured: a lossy chain's accuracy is unknown
-    failures = _failures(select(_request(measured, chains=float16), SplitDecisionMode.UE))
+    failures = _failures(select_split(_request(measured, chains=float16), SplitDecisionMode.UE))
     assert failures["1/FLOAT16"] == [
         (SplitConstraint.ACCURACY, "accuracy with FLOAT16 is not known (minimum 90 %)")
     ]
 
     silent = EndpointCapabilityInformation.from_wire({"endpointType": "UE"})
-    failures = _failures(select(_request(measured, ue=silent), SplitDecisionMode.UE))
+    failures = _failures(select_split(_request(measured, ue=silent), SplitDecisionMode.UE))
     assert failures["1/NONE"] == [
         (SplitConstraint.LATENCY, "latency not estimable: UE capability not declared")
     ]
@@ -217,7 +217,7 @@ def test_default_chains_are_those_both_endpoints_support(measured: tuple) -> Non
             "INT8+ZSTD",
         ]
     )
-    matched, rejected = evaluate(request)
+    matched, rejected = evaluate_configurations(request)
     assert len(matched) + len(rejected) == 6 * len(names)
 
 
@@ -228,7 +228,7 @@ def test_network_first_topology_puts_the_tail_on_the_ue(measured: tuple) -> None
         topology=SplitTopology.NETWORK_SOURCE,
         preference=OptimizationPreference.ENERGY,
     )
-    best = select(request, SplitDecisionMode.NETWORK).selected
+    best = select_split(request, SplitDecisionMode.NETWORK).selected
     assert best is not None and best.intermediate_data_information.data_direction == "DOWNSTREAM"
     # Least UE work when the UE runs the tail: the last split point.
     assert best.split_point_information.split_point_number == len(analysis.candidates)
@@ -237,7 +237,7 @@ def test_network_first_topology_puts_the_tail_on_the_ue(measured: tuple) -> None
 
 
 def test_offered_to_the_ue_in_the_model_information_response(measured: tuple) -> None:
-    selection = select(_request(measured), SplitDecisionMode.UE)
+    selection = select_split(_request(measured), SplitDecisionMode.UE)
     response = AiModelInformationResponse(
         candidates=selection.candidates,
         preferred_candidate=selection.candidates[0].configuration_identifier,
@@ -248,8 +248,8 @@ def test_offered_to_the_ue_in_the_model_information_response(measured: tuple) ->
 
 def test_nothing_to_select_is_an_error(measured: tuple) -> None:
     with pytest.raises(SelectionError, match="no codec chain"):
-        evaluate(_request(measured, chains=[]))
+        evaluate_configurations(_request(measured, chains=[]))
     single = analyze(chain_model())
     empty = dataclasses.replace(single, candidates=())
     with pytest.raises(SelectionError, match="no split point"):
-        evaluate(_request(measured, analysis=empty))
+        evaluate_configurations(_request(measured, analysis=empty))

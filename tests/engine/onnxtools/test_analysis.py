@@ -5,15 +5,15 @@ from __future__ import annotations
 import onnx
 import pytest
 
-from ts26927.engine import analysis as analysis_module
-from ts26927.engine import graph as graph_module
-from ts26927.engine.analysis import analyze
-from ts26927.engine.limits import ModelLimits
-from ts26927.engine.zoo import LIGHT, embedded_model
+from ts26927.engine.embedded.zoo import LIGHT, embedded_model
+from ts26927.engine.onnxtools import analysis as analysis_module
+from ts26927.engine.onnxtools import graph as graph_module
+from ts26927.engine.onnxtools.analysis import analyze
+from ts26927.engine.onnxtools.limits import ModelLimits
 from ts26927.errors import ModelSizeError, ShapeInferenceError, UnknownSplitPointError
 from ts26927.models.split_model import SplitModelInformation, SplitPointFlag, SplitPointInformation
 
-from .builders import chain_model, residual_model
+from tests.engine.builders import chain_model, residual_model
 
 KIB = 1024
 

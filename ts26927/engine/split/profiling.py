@@ -14,13 +14,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import onnx
 
-from ts26927.engine.analysis import SplitAnalysis
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.extraction import SplitExtractor
-from ts26927.engine.pipeline import describe
-from ts26927.engine.runtime import Runner
-from ts26927.engine.selection import Measurement
-from ts26927.engine.unit import decode_unit, encode_unit
+from ts26927.engine.onnxtools.analysis import SplitAnalysis
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.engine.split.extraction import SplitExtractor
+from ts26927.engine.split.pipeline import describe_intermediate
+from ts26927.engine.split.selection import Measurement
+from ts26927.engine.split.unit import decode_unit, encode_unit
 from ts26927.errors import SelectionError
 from ts26927.models.intermediate_data import DataDirection
 
@@ -71,7 +71,7 @@ def _through_units(
     parts: dict[str, list[np.ndarray]] = {name: [] for name in crossing}
     for index in range(count):
         sample = {name: value[index : index + 1] for name, value in crossing.items()}
-        unit = encode_unit(describe(sample, DataDirection.UPSTREAM), sample, chain)
+        unit = encode_unit(describe_intermediate(sample, DataDirection.UPSTREAM), sample, chain)
         sizes.append(unit.nbytes)
         decoded = decode_unit(unit.to_bytes())
         for name, value in decoded.tensors.items():

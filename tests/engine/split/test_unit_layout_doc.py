@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from ts26927 import docgen
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.dtypes import from_numpy, numpy_dtype
-from ts26927.engine.unit import decode_unit, encode_unit
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.dtypes import from_numpy, numpy_dtype
+from ts26927.engine.split.unit import decode_unit, encode_unit
 from ts26927.models.compute import Framework
 from ts26927.models.intermediate_data import (
     DataDirection,
@@ -35,7 +35,7 @@ from ts26927.models.intermediate_data import (
 from ts26927.models.intermediate_unit import LOSSLESS, PRECISION_REDUCTIONS
 from ts26927.models.tensors import ElementDataType
 
-PAGE = Path(__file__).parents[2] / "docs" / "reference" / "intermediate-data-unit.md"
+PAGE = Path(__file__).parents[3] / "docs" / "reference" / "intermediate-data-unit.md"
 
 # ---------------------------------------------------------------------------------------------
 # The independent implementation: only what the page states.

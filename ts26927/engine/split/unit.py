@@ -20,7 +20,7 @@ header against its type and cross-field rules, the supported codecs and element 
 total decoded size against :attr:`UnitLimits.max_decoded_bytes`, and every payload's
 position and length against the bytes received (truncation, trailing bytes, non-zero
 padding). ``docs/reference/intermediate-data-unit.md`` describes the format byte for byte;
-it is generated from the constants here and in :mod:`ts26927.engine.codecs`.
+it is generated from the constants here and in :mod:`ts26927.engine.onnxtools.codecs`.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import ValidationError
 
-from ts26927.engine import codecs
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.dtypes import from_numpy, numpy_dtype
-from ts26927.engine.limits import UnitLimits
+from ts26927.engine.onnxtools import codecs
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.dtypes import from_numpy, numpy_dtype
+from ts26927.engine.onnxtools.limits import UnitLimits
 from ts26927.errors import CodecNotSupportedError, DecompressionLimitError, IntermediateDataError
 from ts26927.models.intermediate_data import CompressionAlgorithm, IntermediateDataInformation
 from ts26927.models.intermediate_unit import (
@@ -107,7 +107,7 @@ def encode_unit(
                 f"array is {array.dtype} {list(array.shape)} but the information says "
                 f"{element} {tensor.tensor_shape}",
             )
-        encoded = codecs.encode(tensor.name, array, element, chain)
+        encoded = codecs.encode_tensor(tensor.name, array, element, chain)
         payloads.append(
             TensorPayload(
                 name=tensor.name,

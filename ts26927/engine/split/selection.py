@@ -20,9 +20,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ts26927.engine.analysis import SideCost, SplitAnalysis, SplitCandidate
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.dtypes import FLOATING
+from ts26927.engine.onnxtools.analysis import SideCost, SplitAnalysis, SplitCandidate
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.dtypes import FLOATING
 from ts26927.errors import SelectionError
 from ts26927.models.compute import FrameworkName
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation, EndpointType
@@ -55,7 +55,7 @@ class Measurement:
 
 
 @dataclass(frozen=True)
-class SelectionRequest:
+class SplitSelectionRequest:
     """Everything the network application knows when it selects (steps 3a/3b)."""
 
     analysis: SplitAnalysis
@@ -72,9 +72,9 @@ class SelectionRequest:
     """The model's declared accuracy (clause 6.6.2), used for lossless chains."""
 
 
-def select(request: SelectionRequest, mode: SplitDecisionMode) -> SplitSelection:
+def select_split(request: SplitSelectionRequest, mode: SplitDecisionMode) -> SplitSelection:
     """Case #1 (``NETWORK``): the best configuration; case #2 (``UE``): all, ranked."""
-    matched, rejected = evaluate(request)
+    matched, rejected = evaluate_configurations(request)
     candidates = matched[:1] if mode is SplitDecisionMode.NETWORK else matched
     return SplitSelection(
         decision_mode=mode,
@@ -85,8 +85,8 @@ def select(request: SelectionRequest, mode: SplitDecisionMode) -> SplitSelection
     )
 
 
-def evaluate(
-    request: SelectionRequest,
+def evaluate_configurations(
+    request: SplitSelectionRequest,
 ) -> tuple[list[SplitConfiguration], list[RejectedConfiguration]]:
     """All configurations: the matched ones ranked best first, and the rejected ones."""
     if not request.analysis.candidates:
@@ -110,10 +110,10 @@ def evaluate(
                 )
             else:
                 matched.append(configuration)
-    return rank(matched, request.preference), rejected
+    return rank_configurations(matched, request.preference), rejected
 
 
-def rank(
+def rank_configurations(
     configurations: Sequence[SplitConfiguration], preference: OptimizationPreference
 ) -> list[SplitConfiguration]:
     """Best first for ``preference`` (also what a UE does with case #2's list, step 5b)."""
@@ -134,7 +134,7 @@ def rank(
     return sorted(configurations, key=key)
 
 
-def supported_chains(request: SelectionRequest) -> list[CodecChain]:
+def supported_chains(request: SplitSelectionRequest) -> list[CodecChain]:
     """Every chain this engine implements whose algorithms both endpoints support."""
     common = _algorithms(request.ue) & _algorithms(request.network)
     precisions = [None, *(p for p in PRECISION_REDUCTIONS if p in common)]
@@ -143,7 +143,7 @@ def supported_chains(request: SelectionRequest) -> list[CodecChain]:
 
 
 def _configure(
-    request: SelectionRequest, candidate: SplitCandidate, chain: CodecChain
+    request: SplitSelectionRequest, candidate: SplitCandidate, chain: CodecChain
 ) -> tuple[SplitConfiguration, list[FailedConstraint]]:
     topology = request.topology
     ue_first = topology.first_endpoint is EndpointType.UE
@@ -192,7 +192,7 @@ def _configure(
 
 
 def _failures(
-    request: SelectionRequest,
+    request: SplitSelectionRequest,
     chain: CodecChain,
     ue_side: SideCost,
     network_side: SideCost,

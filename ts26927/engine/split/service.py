@@ -4,22 +4,21 @@ negotiation of clause 5.2.3.2, and what the conformance suite checks answers aga
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
 import onnx
 
-from ts26927.engine.analysis import SplitAnalysis, analyze
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.digits import digits_classifier
-from ts26927.engine.extraction import SplitExtractor, SubModels
-from ts26927.engine.inputs import photo_batch
-from ts26927.engine.profiling import measure
-from ts26927.engine.runtime import Runner
-from ts26927.engine.selection import Measurement, SelectionRequest, select
-from ts26927.engine.zoo import embedded_model
+from ts26927.engine.embedded.digits import digits_classifier
+from ts26927.engine.embedded.inputs import photo_batch
+from ts26927.engine.embedded.zoo import embedded_model
+from ts26927.engine.onnxtools.analysis import SplitAnalysis, analyze
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.engine.split.extraction import SplitExtractor, SubModels
+from ts26927.engine.split.profiling import measure
+from ts26927.engine.split.selection import Measurement, SplitSelectionRequest, select_split
 from ts26927.models.compute import Framework, FrameworkName
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation
 from ts26927.models.model_information import AiModelInformation
@@ -89,7 +88,7 @@ class SplitService:
         preference: OptimizationPreference,
         mode: SplitDecisionMode,
     ) -> SplitSelection:
-        request = SelectionRequest(
+        request = SplitSelectionRequest(
             analysis=self.analysis,
             service=service,
             ue=ue,
@@ -99,7 +98,7 @@ class SplitService:
             measurements=self.measurements,
             model_accuracy=self.accuracy,
         )
-        return select(request, mode)
+        return select_split(request, mode)
 
     def submodels(self, split_point: str) -> SubModels:
         if split_point not in self._subs:
@@ -121,10 +120,6 @@ class SplitService:
         if not 0 <= index < len(self.test_inputs):
             raise IndexError(f"sample {index} is not in 0..{len(self.test_inputs) - 1}")
         return self.test_inputs[index : index + 1]
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def split_service(name: str) -> SplitService:

@@ -10,20 +10,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ts26927.engine import extraction
-from ts26927.engine.analysis import SplitAnalysis, analyze
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.digits import digits_classifier
-from ts26927.engine.extraction import SplitExtractor
-from ts26927.engine.inputs import deterministic_inputs
-from ts26927.engine.pipeline import SplitPipeline, compare
-from ts26927.engine.runtime import Runner, session_options
-from ts26927.engine.zoo import embedded_model
+from ts26927.engine.embedded.digits import digits_classifier
+from ts26927.engine.embedded.inputs import deterministic_inputs
+from ts26927.engine.embedded.zoo import embedded_model
+from ts26927.engine.onnxtools.analysis import SplitAnalysis, analyze
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.runtime import Runner, session_options
+from ts26927.engine.split import extraction
+from ts26927.engine.split.extraction import SplitExtractor
+from ts26927.engine.split.pipeline import SplitPipeline, compare
 from ts26927.errors import InferenceError, InferenceInputError, SplitError
 from ts26927.models.intermediate_data import DataDirection
 from ts26927.models.split_configuration import SplitTopology
 
-from .builders import residual_model
+from tests.engine.builders import residual_model
 
 TOLERANCE = 1e-5
 MODELS = ("digits", "residual", "residual-opset9", "squeezenet")

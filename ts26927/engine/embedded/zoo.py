@@ -14,10 +14,10 @@ from pathlib import Path
 
 import onnx
 
-from ts26927.engine.digits import digits_classifier
-from ts26927.engine.limits import ModelLimits
-from ts26927.engine.loading import load_model
-from ts26927.engine.weights import materialize
+from ts26927.engine.embedded.digits import digits_classifier
+from ts26927.engine.embedded.weights import materialize
+from ts26927.engine.onnxtools.limits import ModelLimits
+from ts26927.engine.onnxtools.loading import load_model
 from ts26927.errors import UnknownModelError
 
 DIGITS = "digits"

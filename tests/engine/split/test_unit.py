@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ts26927.engine.codecs import CodecChain
-from ts26927.engine.limits import UnitLimits
-from ts26927.engine.pipeline import describe
-from ts26927.engine.unit import ALIGNMENT, MAGIC, decode_unit, encode_unit
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.engine.onnxtools.limits import UnitLimits
+from ts26927.engine.split.pipeline import describe_intermediate
+from ts26927.engine.split.unit import ALIGNMENT, MAGIC, decode_unit, encode_unit
 from ts26927.errors import CodecNotSupportedError, DecompressionLimitError, IntermediateDataError
 from ts26927.models.intermediate_data import DataDirection
 
@@ -26,7 +26,7 @@ ARRAYS = {
 
 
 def _unit(chain: str = "INT8+ZSTD", arrays: dict[str, np.ndarray] = ARRAYS) -> bytes:
-    information = describe(arrays, DataDirection.UPSTREAM)
+    information = describe_intermediate(arrays, DataDirection.UPSTREAM)
     return encode_unit(information, arrays, CodecChain.parse(chain)).to_bytes()
 
 
@@ -184,7 +184,7 @@ def test_unsupported_element_types_are_refused() -> None:
 
 
 def test_encoding_refuses_arrays_that_do_not_match_the_information() -> None:
-    information = describe(ARRAYS, DataDirection.UPSTREAM)
+    information = describe_intermediate(ARRAYS, DataDirection.UPSTREAM)
     chain = CodecChain()
     with pytest.raises(IntermediateDataError, match="'shape': no array given"):
         encode_unit(information, {"features": ARRAYS["features"]}, chain)
