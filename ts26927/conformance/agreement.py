@@ -58,7 +58,7 @@ def sample_index(ctx: CaseContext) -> int:
 
 def chain_of(info: IntermediateDataInformation, step: str) -> CodecChain:
     try:
-        return CodecChain.parse([str(a) for a in info.compression_algorithms or ["NONE"]])
+        return CodecChain.of(info)
     except Ts26927Error as error:
         raise IutDataFault(step, f"compressionAlgorithms: {error}") from None
 

@@ -17,19 +17,15 @@ order the workflow's state machine allows, and its ``final`` checks judge the wh
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
+from ts26927.flows.functions import Side
 from ts26927.models.base import TsModel, rule_violation, tr_field
 from ts26927.models.units import Identifier, NonNegativeFloat
 
 CASE_ID_PATTERN = r"^[0-9]+(\.[0-9]+)*-[a-z0-9-]+-[0-9]{3}$"
-
-
-class Side(StrEnum):
-    UE = "UE"
-    NETWORK = "NETWORK"
 
 
 class Performer(StrEnum):
@@ -162,7 +158,7 @@ class TestCase(TsModel):
     figure: str = Field(min_length=1)
     flow: Identifier = Field(description="Workflow id (see 'ts26927 flows list').")
     purpose: TestPurpose
-    role: Side = Field(description="The side the IUT plays.")
+    role: Literal[Side.UE, Side.NETWORK] = Field(description="The side the IUT plays.")
     applicability: Any = Field(
         description="Capability name, or {all: [...]}, {any: [...]}, {not: ...} over them."
     )

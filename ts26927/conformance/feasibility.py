@@ -29,7 +29,7 @@ from ts26927.models.intermediate_data import CompressionAlgorithm
 from ts26927.models.service_requirement import ServiceRequirementInformation
 from ts26927.models.units import BYTES_PER_KB, BYTES_PER_MB
 
-from .truth import Cut, Side
+from .truth import Cut, SubModelFacts
 
 #: FLOPs may be counted with a MAC as one or as two operations.
 FLOP_SLACK = 2.0
@@ -49,7 +49,7 @@ MEMORY_TOLERANCE = 0.1
 class Bounds:
     """Lower bounds of one configuration on the UE and the link."""
 
-    ue_side: Side
+    ue_side: SubModelFacts
     ue_ms: float | None
     """None when the UE declares no compute."""
     transfer_ms: float | None

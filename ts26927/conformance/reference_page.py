@@ -10,7 +10,7 @@ from typing import Any
 
 from ts26927.flows import FLOWS
 from ts26927.flows.functions import Side
-from ts26927.flows.table import Flow, Step
+from ts26927.flows.table import Step
 
 from . import feasibility
 from .builders import BUILDERS
@@ -177,15 +177,10 @@ def _fixtures() -> list[str]:
     return lines
 
 
-def _delivered(flow: Flow, step: Step, role: Side) -> bool:
-    return step.receiver.side is role or (step.either_direction and step.sender.side is role)
-
-
-def _performer(flow: Flow, step: Step, role: Side) -> str:
-    by_iut = step.sender.side is role or (step.either_direction and step.receiver.side is role)
-    if by_iut:
+def _performer(step: Step, role: Side) -> str:
+    if step.performed_by(role):
         return "the IUT reports it" + (" (its own internal step)" if step.is_action else "")
-    if _delivered(flow, step, role):
+    if step.delivered_to(role):
         return "**delivered** to the harness"
     return "recorded only (internal to the test system's side)"
 
@@ -217,7 +212,7 @@ def _steps() -> list[str]:
             "|---|---|" + "---|" * len(roles),
         ]
         for step in flow.steps:
-            cells = " | ".join(_performer(flow, step, Side(r)) for r in roles)
+            cells = " | ".join(_performer(step, Side(r)) for r in roles)
             lines.append(
                 f"| {step.id} | {_cell(step.sender.name)} → {_cell(step.receiver.name)} | {cells} |"
             )

@@ -110,10 +110,7 @@ class _Run:
         if step is None:
             raise _Stop(Verdict.ERROR, entry.step, "the case names a step the flow lacks")
         message, attachments = self.message_of(entry)
-        role = self.case.role.value
-        to_iut = step.receiver.side.value == role or (
-            step.either_direction and step.sender.side.value == role
-        )
+        to_iut = step.delivered_to(self.case.role)
         if entry.expect_refusal:
             self.expect_refusal(entry, message, attachments, to_iut)
             return
@@ -209,10 +206,7 @@ class _Run:
             raise _Stop(
                 Verdict.FAIL, output.step, f"step {output.step!r} is not a step of {self.flow.id}"
             )
-        iut_side = self.case.role.value
-        if step.sender.side.value != iut_side and not (
-            step.either_direction and step.receiver.side.value == iut_side
-        ):
+        if not step.performed_by(self.case.role):
             raise _Stop(Verdict.FAIL, output.step, "the IUT performed a step of the other side")
         try:
             self.session.accept(output.step, output.message)

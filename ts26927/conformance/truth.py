@@ -64,7 +64,7 @@ class TensorTruth:
 
 
 @dataclass(frozen=True)
-class Side:
+class SubModelFacts:
     """What one sub-model needs, computed from its own nodes."""
 
     nodes: int
@@ -93,8 +93,8 @@ class Cut:
     """The model cut where ``crossing`` flows from the first sub-model to the second."""
 
     crossing: tuple[TensorTruth, ...]
-    first: Side
-    second: Side
+    first: SubModelFacts
+    second: SubModelFacts
     first_model: onnx.ModelProto = field(repr=False)
     second_model: onnx.ModelProto = field(repr=False)
 
@@ -244,7 +244,7 @@ class ModelTruth:
                 stack.extend(referenced_inputs(node))
         return [n for n in self.model.graph.node if id(n) in seen]
 
-    def _side(self, nodes: list[onnx.NodeProto]) -> Side:
+    def _side(self, nodes: list[onnx.NodeProto]) -> SubModelFacts:
         weights = {n for node in nodes for n in referenced_inputs(node) if n in self._initializers}
         parameter_bytes = sum(_tensor_bytes(self._initializers[n]) for n in weights)
         flops = 0
@@ -258,7 +258,7 @@ class ModelTruth:
             if name and name not in self._initializers
         }
         sizes = [self._bytes(name) for name in sorted(values)]
-        return Side(len(nodes), parameter_bytes, flops, sum(sizes), max(sizes, default=0))
+        return SubModelFacts(len(nodes), parameter_bytes, flops, sum(sizes), max(sizes, default=0))
 
     def _bytes(self, name: str) -> int:
         shape, element = self.shape(name), self.facts.type_of(name).element
@@ -370,4 +370,4 @@ def truth(name: str) -> ModelTruth:
     return _TRUTHS[name]
 
 
-__all__ = ["BATCH", "Cut", "ModelTruth", "NotACut", "Side", "TensorTruth", "truth"]
+__all__ = ["BATCH", "Cut", "ModelTruth", "NotACut", "SubModelFacts", "TensorTruth", "truth"]

@@ -40,6 +40,14 @@ class Step:
     def is_action(self) -> bool:
         return self.message is None and self.sender == self.receiver
 
+    def performed_by(self, side: Side) -> bool:
+        """True when a party on ``side`` performs (sends) the step."""
+        return self.sender.side is side or (self.either_direction and self.receiver.side is side)
+
+    def delivered_to(self, side: Side) -> bool:
+        """True when the step reaches a party on ``side`` (from whichever side sends it)."""
+        return self.receiver.side is side or (self.either_direction and self.sender.side is side)
+
 
 @dataclass(frozen=True)
 class Flow:

@@ -9,6 +9,7 @@ import onnx
 import pytest
 from onnx import numpy_helper
 
+from tests.engine.builders import residual_model
 from ts26927.engine.embedded.digits import INPUT, OUTPUT, digits_classifier
 from ts26927.engine.embedded.inputs import deterministic_inputs, photo
 from ts26927.engine.embedded.weights import materialize
@@ -16,8 +17,6 @@ from ts26927.engine.embedded.zoo import LIGHT, embedded_model, embedded_names, r
 from ts26927.engine.onnxtools.analysis import analyze
 from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.errors import UnknownModelError
-
-from tests.engine.builders import residual_model
 
 
 def _weights(model: onnx.ModelProto) -> dict[str, np.ndarray]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import onnx
 import pytest
 
+from tests.engine.builders import chain_model, residual_model
 from ts26927.engine.embedded.zoo import LIGHT, embedded_model
 from ts26927.engine.onnxtools import analysis as analysis_module
 from ts26927.engine.onnxtools import graph as graph_module
@@ -12,8 +13,6 @@ from ts26927.engine.onnxtools.analysis import analyze
 from ts26927.engine.onnxtools.limits import ModelLimits
 from ts26927.errors import ModelSizeError, ShapeInferenceError, UnknownSplitPointError
 from ts26927.models.split_model import SplitModelInformation, SplitPointFlag, SplitPointInformation
-
-from tests.engine.builders import chain_model, residual_model
 
 KIB = 1024
 

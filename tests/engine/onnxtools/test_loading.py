@@ -11,6 +11,7 @@ import pytest
 from onnx import numpy_helper
 from onnx.external_data_helper import convert_model_to_external_data
 
+from tests.engine.builders import residual_model
 from ts26927.engine.onnxtools.limits import ModelLimits
 from ts26927.engine.onnxtools.loading import load_model
 from ts26927.errors import (
@@ -20,8 +21,6 @@ from ts26927.errors import (
     ModelSizeError,
     Ts26927Error,
 )
-
-from tests.engine.builders import residual_model
 
 
 def _external(tmp_path: Path, location: str = "weights.bin") -> Path:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.engine.builders import residual_model
 from ts26927.engine.embedded.digits import digits_classifier
 from ts26927.engine.embedded.inputs import deterministic_inputs
 from ts26927.engine.embedded.zoo import embedded_model
@@ -22,8 +23,6 @@ from ts26927.engine.split.pipeline import SplitPipeline, compare
 from ts26927.errors import InferenceError, InferenceInputError, SplitError
 from ts26927.models.intermediate_data import DataDirection
 from ts26927.models.split_configuration import SplitTopology
-
-from tests.engine.builders import residual_model
 
 TOLERANCE = 1e-5
 MODELS = ("digits", "residual", "residual-opset9", "squeezenet")

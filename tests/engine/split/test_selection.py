@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.engine.builders import chain_model
 from ts26927.engine.embedded.digits import INPUT, digits_classifier
 from ts26927.engine.onnxtools.analysis import SplitAnalysis, analyze
 from ts26927.engine.onnxtools.codecs import CodecChain
@@ -30,8 +31,6 @@ from ts26927.models.split_configuration import (
     SplitSelection,
     SplitTopology,
 )
-
-from tests.engine.builders import chain_model
 
 CHAINS = [CodecChain.parse(c) for c in ("NONE", "ZSTD", "INT8", "INT8+ZSTD")]
 ALGORITHMS = ["NONE", "ZSTD", "INT8", "FLOAT16", "SNAPPY"]

@@ -14,18 +14,18 @@ from ts26927.bindings.attachments import array_to_bytes, require
 from ts26927.bindings.base import Output, Refusal, Reply
 from ts26927.bindings.reference.options import ReferenceOptions
 from ts26927.bindings.reference.split_inference import _announced
+from ts26927.bindings.reference.subsets import subset_output
 from ts26927.engine.onnxtools.codecs import CodecChain
-from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.onnxtools.dtypes import describe_arrays
 from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.engine.split.service import SplitService
 from ts26927.engine.split.unit import decode_unit, encode_unit
 from ts26927.errors import Ts26927Error
-from ts26927.models.intermediate_data import IntermediateDataInformation, IntermediateTensor
+from ts26927.models.intermediate_data import IntermediateDataInformation
 from ts26927.models.messages.common import (
     AiServiceTrigger,
     InferenceOutput,
     MediaData,
-    ModelDataDelivery,
     ModelIdentification,
     ModelSelection,
     ModelSubset,
@@ -114,7 +114,6 @@ class NetworkBasicSplit:
             matched[1] if self.options.split_choice == "next" and matched[1:] else matched[0]
         )
         point = self.chosen.split_point_information.split_point_identifier
-        network = self._sides()[1].SerializeToString()
         return [
             Output(
                 "2",
@@ -133,15 +132,7 @@ class NetworkBasicSplit:
                     subsets=[ModelSubset.UE_SUBSET, ModelSubset.NETWORK_SUBSET],
                 ).to_wire(),
             ),
-            Output(
-                "4",
-                ModelDataDelivery(
-                    model_identifier=self.model_identifier,
-                    subset=ModelSubset.NETWORK_SUBSET,
-                    size=len(network),
-                    sha256=sha256(network),
-                ).to_wire(),
-            ),
+            subset_output("4", self.model_identifier, self._sides()[1], ModelSubset.NETWORK_SUBSET),
         ]
 
     def _sides(self) -> tuple[onnx.ModelProto, onnx.ModelProto]:
@@ -153,14 +144,7 @@ class NetworkBasicSplit:
     def _deliver(self) -> Reply:
         if self.chosen is None:
             return Refusal("no split model has been selected")
-        ue = self._sides()[0].SerializeToString()
-        delivery = ModelDataDelivery(
-            model_identifier=self.model_identifier,
-            subset=ModelSubset.UE_SUBSET,
-            size=len(ue),
-            sha256=sha256(ue),
-        )
-        return [Output("6", delivery.to_wire(), {"model": ue})]
+        return [subset_output("6", self.model_identifier, self._sides()[0], ModelSubset.UE_SUBSET)]
 
     def _send_unit(self, information: IntermediateDataInformation) -> Reply:
         assert self.chosen is not None
@@ -168,7 +152,7 @@ class NetworkBasicSplit:
         crossing = Runner(sub.head, label="network subset").run(
             {t.name: self.service.sample(self.sample) for t in self.service.analysis.inputs}
         )
-        chain = CodecChain.parse([str(a) for a in information.compression_algorithms or ["NONE"]])
+        chain = CodecChain.of(information)
         try:
             unit = encode_unit(
                 information, crossing, chain, split_point=self.chosen.split_point_information
@@ -192,14 +176,5 @@ class NetworkBasicSplit:
         except Ts26927Error as error:
             return Refusal(f"intermediate data unit refused: {error}")
         name, values = next(iter(outputs.items()))
-        result = InferenceOutput(
-            sequence_number=0,
-            outputs=[
-                IntermediateTensor(
-                    name=name,
-                    tensor_shape=list(values.shape) or [1],
-                    tensor_element_data_type="FLOAT",
-                )
-            ],
-        )
+        result = InferenceOutput(sequence_number=0, outputs=describe_arrays({name: values}))
         return [Output("12"), Output("13", result.to_wire(), {"output": array_to_bytes(values)})]

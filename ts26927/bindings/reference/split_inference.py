@@ -19,17 +19,16 @@ from ts26927.bindings.attachments import array_to_bytes, require
 from ts26927.bindings.base import Output, Refusal, Reply
 from ts26927.bindings.reference.options import ReferenceOptions
 from ts26927.bindings.reference.replies import Declined
+from ts26927.bindings.reference.subsets import subset_output
 from ts26927.engine.onnxtools.codecs import CodecChain
-from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.onnxtools.dtypes import describe_arrays
 from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.engine.split.service import SplitService
 from ts26927.engine.split.unit import decode_unit, encode_unit
 from ts26927.errors import Ts26927Error
-from ts26927.models.intermediate_data import IntermediateTensor
 from ts26927.models.messages.common import (
     InferenceOutput,
     MediaData,
-    ModelDataDelivery,
     ModelIdentification,
     ModelSubset,
     ResultCode,
@@ -194,37 +193,25 @@ class NetworkSplitInference:
     def _subsets(self) -> list[Output]:
         assert self.chosen is not None
         point = self.chosen.split_point_information.split_point_identifier
-        network = self._sides()[1].SerializeToString()
         identify = ModelIdentification(
             model_identifier=self.model_identifier,
             subsets=[ModelSubset.UE_SUBSET, ModelSubset.NETWORK_SUBSET],
             split_point_identifier=point,
         )
-        handover = ModelDataDelivery(
-            model_identifier=self.model_identifier,
-            subset=ModelSubset.NETWORK_SUBSET,
-            size=len(network),
-            sha256=sha256(network),
+        handover = subset_output(
+            "11", self.model_identifier, self._sides()[1], ModelSubset.NETWORK_SUBSET
         )
-        return [Output("10", identify.to_wire()), Output("11", handover.to_wire())]
+        return [Output("10", identify.to_wire()), handover]
 
     def _deliver_subset(self, message: Any, _: dict[str, bytes]) -> Reply:
         if self.chosen is None:
             return Refusal("no split configuration has been agreed")
-        ue = self._sides()[0].SerializeToString()
-        delivery = ModelDataDelivery(
-            model_identifier=self.model_identifier,
-            subset=ModelSubset.UE_SUBSET,
-            size=len(ue),
-            sha256=sha256(ue),
-        )
-        return [Output("13", delivery.to_wire(), {"model": ue})]
+        return [subset_output("13", self.model_identifier, self._sides()[0], ModelSubset.UE_SUBSET)]
 
     # -- inference -------------------------------------------------------------------------
     def _chain(self) -> CodecChain:
         assert self.chosen is not None
-        algorithms = self.chosen.intermediate_data_information.compression_algorithms
-        return CodecChain.parse([str(a) for a in algorithms or ["NONE"]])
+        return CodecChain.of(self.chosen.intermediate_data_information)
 
     def _infer(self, message: Any, attachments: dict[str, bytes]) -> Reply:
         if self.chosen is None:
@@ -239,14 +226,7 @@ class NetworkSplitInference:
             return Refusal(f"intermediate data unit refused: {error}")
         name, values = next(iter(outputs.items()))
         result = InferenceOutput(
-            sequence_number=delivery.sequence_number,
-            outputs=[
-                IntermediateTensor(
-                    name=name,
-                    tensor_shape=list(values.shape) or [1],
-                    tensor_element_data_type="FLOAT",
-                )
-            ],
+            sequence_number=delivery.sequence_number, outputs=describe_arrays({name: values})
         )
         return [Output("19b"), Output("20b", result.to_wire(), {"output": array_to_bytes(values)})]
 

@@ -10,12 +10,12 @@ from typing import Any
 from ts26927.bindings.attachments import array_to_bytes
 from ts26927.bindings.base import Output, Refusal, Reply
 from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.onnxtools.dtypes import describe_arrays
 from ts26927.engine.onnxtools.loading import load_model
 from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.engine.split.service import split_service
 from ts26927.errors import Ts26927Error
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation
-from ts26927.models.intermediate_data import IntermediateTensor
 from ts26927.models.messages.common import (
     AiServiceTrigger,
     DeliverySessionSetup,
@@ -80,31 +80,14 @@ class UeModelDelivery:
         try:
             model = load_model(data)
             runner = Runner(model, label="delivered model")
-            outputs = runner.run(
-                {next(iter(runner.inputs)): split_service(self.model).sample(self.sample)}
-            )
+            feed = {next(iter(runner.inputs)): split_service(self.model).sample(self.sample)}
+            outputs = runner.run(feed)
         except Ts26927Error as error:
             return Refusal(f"the delivered model is refused: {error}")
         handover = ModelHandover(model_identifier=delivery.model_identifier, sha256=delivery.sha256)
-        media = MediaData(
-            sequence_number=0,
-            inputs=[
-                IntermediateTensor(
-                    name=next(iter(runner.inputs)),
-                    tensor_shape=[1, 64],
-                    tensor_element_data_type="FLOAT",
-                )
-            ],
-        )
+        media = MediaData(sequence_number=0, inputs=describe_arrays(feed))
         name, values = next(iter(outputs.items()))
-        result = InferenceOutput(
-            sequence_number=0,
-            outputs=[
-                IntermediateTensor(
-                    name=name, tensor_shape=list(values.shape), tensor_element_data_type="FLOAT"
-                )
-            ],
-        )
+        result = InferenceOutput(sequence_number=0, outputs=describe_arrays({name: values}))
         return [
             Output("6", handover.to_wire()),
             Output("7", media.to_wire()),

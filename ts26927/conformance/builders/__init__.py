@@ -1,7 +1,14 @@
 """The test system's message builders, one module per procedure; importing this package
 registers every builder. The data they build from are the fixtures (:mod:`..fixtures`)."""
 
-from . import adaptive, delivery, distribution, federated, operation, split  # noqa: F401
+from . import (  # noqa: F401  (registration)
+    adaptive_delivery,
+    federated_learning,
+    model_delivery,
+    model_distribution,
+    split_inference,
+    split_operation,
+)
 from .registry import BUILDERS, Built, build, builder, sample
 
 __all__ = ["BUILDERS", "Built", "build", "builder", "sample"]

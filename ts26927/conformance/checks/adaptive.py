@@ -10,7 +10,7 @@ from ts26927.engine.onnxtools.digest import sha256
 from ts26927.engine.onnxtools.runtime import Runner
 
 from ..agreement import model_truth, sample_index
-from ..builders.adaptive import chain, progressive
+from ..builders.adaptive_delivery import chain, progressive
 from ..context import CaseContext, Record
 from .registry import CheckFailed, check, message_of
 

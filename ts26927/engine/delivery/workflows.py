@@ -40,7 +40,7 @@ from ts26927.engine.delivery.selection import (
 )
 from ts26927.engine.delivery.transfer import DEFAULT_CHUNK_SIZE
 from ts26927.engine.delivery.variants import PACKAGE_FORMAT
-from ts26927.engine.onnxtools.dtypes import from_numpy
+from ts26927.engine.onnxtools.dtypes import describe_arrays
 from ts26927.engine.onnxtools.loading import load_model
 from ts26927.errors import DeliverySelectionError
 from ts26927.flows import FlowSession, get_flow
@@ -283,14 +283,7 @@ def _infer(
 
 
 def _describe(arrays: Feeds) -> list[IntermediateTensor]:
-    return [
-        IntermediateTensor(
-            name=name,
-            tensor_shape=list(array.shape),
-            tensor_element_data_type=from_numpy(array.dtype),
-        )
-        for name, array in arrays.items()
-    ]
+    return describe_arrays(arrays)
 
 
 def _record(

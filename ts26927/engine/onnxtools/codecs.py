@@ -26,7 +26,7 @@ import numpy as np
 
 from ts26927.engine.onnxtools.dtypes import numpy_dtype
 from ts26927.errors import CodecChainError, CodecNotSupportedError, CodecRangeError
-from ts26927.models.intermediate_data import CompressionAlgorithm
+from ts26927.models.intermediate_data import CompressionAlgorithm, IntermediateDataInformation
 from ts26927.models.intermediate_unit import (
     CHAIN_SEPARATOR,
     LOSSLESS,
@@ -70,6 +70,12 @@ class CodecChain:
         precision = algorithms[0] if algorithms[0] in PRECISION_REDUCTIONS else None
         rest = [a for a in algorithms if a not in PRECISION_REDUCTIONS and a is not NONE]
         return cls(precision, rest[0] if rest else None)
+
+    @classmethod
+    def of(cls, information: IntermediateDataInformation) -> CodecChain:
+        """The chain clause 6.6.3 information names (``compressionAlgorithms``; absent:
+        ``NONE``)."""
+        return cls.parse([str(a) for a in information.compression_algorithms or ["NONE"]])
 
     @property
     def algorithms(self) -> list[CompressionAlgorithm]:

@@ -7,9 +7,12 @@ the others (bfloat16, float8, 4-bit, strings) are refused by name.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from onnx import TensorProto
 
+from ts26927.models.intermediate_data import IntermediateTensor
 from ts26927.models.tensors import ElementDataType
 
 _NUMPY: dict[ElementDataType, np.dtype] = {
@@ -55,3 +58,19 @@ def numpy_dtype(element: ElementDataType) -> np.dtype | None:
 def from_numpy(dtype: np.dtype) -> ElementDataType | None:
     """The wire name of a numpy dtype; None where ONNX has no such element type."""
     return _BY_DTYPE.get(np.dtype(dtype).newbyteorder("<"))
+
+
+def describe_arrays(arrays: Mapping[str, np.ndarray]) -> list[IntermediateTensor]:
+    """Clause 6.6.3 descriptions (name, shape, element type) of named arrays — media data,
+    inference outputs — whose values travel elsewhere. A scalar is described as shape [1]."""
+    described = []
+    for name, array in arrays.items():
+        element = from_numpy(array.dtype)
+        if element is None:
+            raise TypeError(f"tensor {name}: numpy dtype {array.dtype} has no ONNX element type")
+        described.append(
+            IntermediateTensor(
+                name=name, tensor_shape=list(array.shape) or [1], tensor_element_data_type=element
+            )
+        )
+    return described

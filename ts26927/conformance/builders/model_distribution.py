@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..context import CaseContext
 from ..fixtures.models import model_fixture
 from ..truth import truth
-from .delivery import describe, run_delivered
+from .model_delivery import describe, run_delivered
 from .registry import Built, builder
 
 ACCESS = "https://af.example.com/ai/p-1/service-access"

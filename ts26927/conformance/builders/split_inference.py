@@ -16,7 +16,7 @@ from ts26927.errors import Ts26927Error
 from ..agreement import agreed, boundary, delivered_subset, model_truth
 from ..context import CaseContext, IutDataFault
 from ..fixtures.profiles import UE_CAPABILITIES
-from .delivery import describe, service_and_ue
+from .model_delivery import describe, service_and_ue
 from .registry import Built, builder, sample
 
 

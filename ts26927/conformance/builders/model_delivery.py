@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ts26927.engine.onnxtools.digest import sha256
+from ts26927.engine.onnxtools.dtypes import describe_arrays
 from ts26927.engine.onnxtools.loading import load_model
 from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.errors import Ts26927Error
@@ -31,11 +32,8 @@ def service_and_ue(ctx: CaseContext) -> dict[str, Any]:
 
 
 def describe(arrays: dict[str, np.ndarray]) -> list[dict[str, Any]]:
-    """Clause 6.6.3 descriptions of output tensors (the values travel as attachments)."""
-    return [
-        {"name": n, "tensorShape": list(a.shape) or [1], "tensorElementDataType": "FLOAT"}
-        for n, a in arrays.items()
-    ]
+    """Clause 6.6.3 descriptions of tensors (the values stay with the UE)."""
+    return [t.to_wire() for t in describe_arrays(arrays)]
 
 
 def run_delivered(ctx: CaseContext, step: str, what: str) -> dict[str, np.ndarray]:
