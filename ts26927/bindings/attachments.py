@@ -7,14 +7,10 @@ import io
 
 import numpy as np
 
-from ts26927.errors import Ts26927Error
+from ts26927.errors import AttachmentError
 
 #: Largest array accepted from an attachment.
 MAX_ARRAY_BYTES = 256 * 1024 * 1024
-
-
-class AttachmentError(Ts26927Error, ValueError):
-    """An attachment that is missing or cannot be read."""
 
 
 def array_to_bytes(array: np.ndarray) -> bytes:

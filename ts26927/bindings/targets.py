@@ -8,7 +8,7 @@ import importlib
 
 from ts26927.bindings.base import Implementation
 from ts26927.bindings.stdio import stdio_target
-from ts26927.errors import HarnessError, Ts26927Error
+from ts26927.errors import HarnessError, TargetError
 
 DEFAULT_TARGET = "python:ts26927.bindings.reference:factory"
 #: Every kind of target, for ``--help``.
@@ -17,10 +17,6 @@ TARGET_HELP = (
     "this process) or 'stdio:COMMAND ARGS' (a harness program in any language, speaking "
     f"the JSON-lines harness protocol on stdin/stdout); default {DEFAULT_TARGET}"
 )
-
-
-class TargetError(Ts26927Error, ValueError):
-    """A target that cannot be reached or built."""
 
 
 def load_target(target: str = DEFAULT_TARGET) -> Implementation:

@@ -6,11 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ts26927.errors import Ts26927Error
-
-
-class ApplicabilityError(Ts26927Error, ValueError):
-    """A malformed applicability condition."""
+from ts26927.errors import ApplicabilityError
 
 
 def applies(condition: Any, capabilities: frozenset[str]) -> bool:

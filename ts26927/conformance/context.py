@@ -7,13 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ts26927.errors import Ts26927Error
+from ts26927.errors import CaseDataError
 from ts26927.models.wire_errors import pointer as make_pointer
-
-
-class CaseDataError(Ts26927Error, ValueError):
-    """A case refers to something that does not exist (a step not yet seen, a pointer):
-    a fault of the suite's data, reported as an error."""
 
 
 class IutDataFault(Exception):

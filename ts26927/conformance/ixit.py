@@ -12,11 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ts26927.errors import Ts26927Error
-
-
-class IxitError(Ts26927Error, ValueError):
-    """An IXIT declaration with an unknown item or a value the item does not allow."""
+from ts26927.errors import IxitError
 
 
 @dataclass(frozen=True)

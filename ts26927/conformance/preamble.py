@@ -13,13 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ts26927.errors import Ts26927Error
+from ts26927.errors import PreambleError
 
 from .fixtures.models import model_fixture
-
-
-class PreambleError(Ts26927Error, ValueError):
-    """A case's preamble names an unknown state or parameter, or a wrong value."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ts26927.errors import DocumentError, Ts26927Error
+from ts26927.errors import DocumentError, SuiteError
 from ts26927.flows import FLOWS
 from ts26927.models import wire_errors
 
@@ -25,10 +25,6 @@ FIXTURE_ROLES = {"ueCapabilities": UE_CAPABILITIES, "serviceRequirements": SERVI
 #: Where the cases live, relative to the project root.
 #: The cases installed with the package (found from any working directory).
 DEFAULT_CASES = Path(__file__).parent / "cases"
-
-
-class SuiteError(Ts26927Error, ValueError):
-    """A case file that is not a valid case."""
 
 
 def load_case(path: Path) -> TestCase:

@@ -15,6 +15,16 @@ from ts26927.errors.base import (
     Ts26927Error,
     UnknownTypeError,
 )
+from ts26927.errors.conformance import (
+    ApplicabilityError,
+    AttachmentError,
+    CaseDataError,
+    IxitError,
+    PreambleError,
+    SetupError,
+    SuiteError,
+    TargetError,
+)
 from ts26927.errors.delivery import (
     ChunkIntegrityError,
     DeliveryError,
@@ -75,6 +85,9 @@ from ts26927.errors.protocol import (
 )
 
 __all__ = [
+    "ApplicabilityError",
+    "AttachmentError",
+    "CaseDataError",
     "ChunkIntegrityError",
     "CodecChainError",
     "CodecError",
@@ -104,6 +117,7 @@ __all__ = [
     "InvalidDocumentError",
     "InvalidMessageError",
     "Issue",
+    "IxitError",
     "ManifestError",
     "ModelCheckError",
     "ModelLoadError",
@@ -111,15 +125,19 @@ __all__ = [
     "NotInRepositoryError",
     "PackageError",
     "PackageMismatchError",
+    "PreambleError",
     "ProtocolError",
     "RepositoryError",
     "RoundStateError",
     "SchemaDriftError",
     "SelectionError",
     "SessionRestoreError",
+    "SetupError",
     "ShapeInferenceError",
     "SplitError",
     "StepOutOfOrderError",
+    "SuiteError",
+    "TargetError",
     "TransferError",
     "Ts26927Error",
     "UnknownFlowError",

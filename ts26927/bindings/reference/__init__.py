@@ -30,7 +30,7 @@ from ts26927.bindings.reference.ue_model_delivery import UeModelDelivery
 from ts26927.engine.delivery.embedded import embedded_repository
 from ts26927.engine.delivery.repository import ModelRepository
 from ts26927.engine.split.service import split_service
-from ts26927.errors import ProtocolError, Ts26927Error
+from ts26927.errors import ProtocolError, SetupError
 from ts26927.flows import FlowSession, get_flow
 from ts26927.flows.functions import Side
 
@@ -51,10 +51,6 @@ CAPABILITIES = frozenset(
         "SPLIT_BASIC_NETWORK",
     }
 )
-
-
-class SetupError(Ts26927Error, RuntimeError):
-    """The IUT cannot set up what a case asks for."""
 
 
 class Player(Protocol):
