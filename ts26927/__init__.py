@@ -2,5 +2,10 @@
 
 __version__ = "0.1.0"
 
+#: The edition of the TR this library implements (recorded here once; the schemas, the docs
+#: and ``ts26927 --version`` show it). The study is Release 18; its text carries no version
+#: number of its own, so none is claimed.
+TR_EDITION = "3GPP TR 26.927, Release 18"
+
 #: Version of the exported JSON Schemas; its major.minor appears in every schema's `$id`.
 SCHEMA_VERSION = "0.1"

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ts26927 import generated, trace
+from ts26927 import TR_EDITION, generated, trace
 from ts26927.flows import FLOWS
 from ts26927.flows.mermaid import sequence_diagram
 from ts26927.models.base import RULES_KEY, TR_KEY, TsModel
@@ -100,7 +100,7 @@ def _type_section(name: str, body: dict[str, Any], level: str) -> list[str]:
 
 
 def _types_page(title: str, intro: str, types: tuple[type[TsModel], ...]) -> str:
-    lines = [f"# {title}", "", intro, ""]
+    lines = [f"# {title}", "", intro, "", f"Implements {TR_EDITION}.", ""]
     names = [cls.__name__ for cls in types]
     defs: dict[str, Any] = {}
     for name in names:

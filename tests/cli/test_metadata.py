@@ -160,3 +160,12 @@ def test_console_script_never_prints_a_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "duplicate key 'a'" in done.stderr
+
+
+def test_version_names_the_tr_edition(capsys: pytest.CaptureFixture[str]) -> None:
+    from ts26927 import TR_EDITION
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert TR_EDITION in capsys.readouterr().out
+    assert "Release" in TR_EDITION

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ts26927 import __version__
+from ts26927 import TR_EDITION, __version__
 from ts26927.cli import bench, conformance, fl, flows, metadata, models, split
 
 COMMANDS = (metadata, flows, fl, split, bench, models, conformance)
@@ -24,7 +24,9 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="ts26927", description="Reference library for 3GPP TR 26.927."
     )
-    root.add_argument("--version", action="version", version=f"ts26927 {__version__}")
+    root.add_argument(
+        "--version", action="version", version=f"ts26927 {__version__} ({TR_EDITION})"
+    )
     sub = root.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
         module.register(sub)
