@@ -25,7 +25,8 @@ def test_metadata_page_has_every_type_and_every_tr_row() -> None:
         assert f"\n## {cls.__name__}\n" in page
     for row in ROWS:
         if row.metadata_type != "Control information":
-            assert f"| {row.metadata_type} ({row.clause}) |" in page, row
+            # The origin cell starts with the row; TR phrases of workflow steps may follow.
+            assert f"| {row.metadata_type} ({row.clause})" in page, row
     assert "| `connectionCapabilities` | string | no | bit/s |" in page
     assert "- When splitPointInformation is present, its length equals splitPoints." in page
 
@@ -34,6 +35,18 @@ def test_messages_page_has_every_message() -> None:
     page = docgen.messages_page()
     for cls in MESSAGE_TYPES:
         assert f"\n## {cls.__name__}\n" in page
+
+
+def test_messages_page_shows_each_propertys_and_types_origin() -> None:
+    page = docgen.messages_page()
+    assert "| origin | description |" in page
+    assert (
+        "| `availableBandwidth` | [LinkBandwidth](#linkbandwidth) | no |  |  | "
+        "TR: 'available bandwidth (uplink/downlink)' (split-inference 2a) |"
+    ) in page
+    assert "| `sessionId` | string | yes |  | length ≥ 1 | library | " in page
+    assert "This library's message type (the TR defines no message formats) for these " in page
+    assert "No workflow step carries it: it asks for an AI model update" in page
 
 
 def test_workflows_page_has_every_step_and_a_diagram_per_flow() -> None:
@@ -52,6 +65,19 @@ def test_traceability_page_has_one_line_per_row_and_step() -> None:
     assert "not implemented" not in page
     steps = sum(len(flow.steps) for flow in FLOWS.values())
     assert page.count("`ts26927.flows.FLOWS[") == steps
+
+
+def test_traceability_page_lists_each_steps_tr_phrases_and_their_properties() -> None:
+    page = docgen.traceability_page()
+    section = page[page.index("## What each step's TR sentence lists") :]
+    for flow in FLOWS.values():
+        assert f"\n### {flow.id}\n" in section
+    assert (
+        "| 2a | available bandwidth (uplink/downlink) | "
+        "`AiSplitInferenceRequest/availableBandwidth`" in section
+    )
+    assert "| 3b | uplink/downlink connections | `AiModelInformationResponse/candidates/" in section
+    assert "| 19 | media status reports | — | Not carried as such" in section
 
 
 def test_type_labels() -> None:

@@ -12,7 +12,7 @@ from ts26927 import SCHEMA_VERSION, schemas, trace
 from ts26927.errors import SchemaDriftError
 from ts26927.models.base import TR_KEY
 from ts26927.models.examples import examples_of
-from ts26927.models.registry import TYPES
+from ts26927.models.registry import ENGINE_TYPES, MESSAGE_TYPES, TYPES
 
 COMMITTED = Path(__file__).parent.parent / "schemas"
 
@@ -150,3 +150,50 @@ def test_plain_openapi_closes_extensible_enumerations_and_accepts_every_example(
     future = {"supportedCompressionAlgorithms": ["NEW_CODEC"]}
     assert validator(canonical, "EndpointCapabilityInformation").is_valid(future)
     assert not validator(plain, "EndpointCapabilityInformation").is_valid(future)
+
+
+@pytest.mark.parametrize("name", list(TYPES))
+def test_every_property_says_whether_it_is_tr_text_or_this_librarys(name: str) -> None:
+    for where, node in _property_schemas(schemas.type_schema(name)):
+        note = node[TR_KEY]
+        tr = {"metadataType", "trText", "within"} & set(note)
+        assert bool(tr) != (note.get("origin") == "library"), (where, note)
+        if "trText" in note:
+            assert note["trText"] and note["steps"], where
+        if not tr:
+            assert node["description"].count("Added by this library") == 1, where
+            assert node["description"].endswith(".") and "  " not in node["description"]
+
+
+@pytest.mark.parametrize("cls", MESSAGE_TYPES + ENGINE_TYPES, ids=lambda c: c.__name__)
+def test_every_message_type_and_format_says_it_is_this_librarys(cls: type) -> None:
+    document = schemas.type_schema(cls.__name__)
+    assert document[TR_KEY]["origin"] == "library"
+    assert "This library's" in document["description"]
+    assert "Source: 3GPP" not in document["description"]
+    steps = document[TR_KEY].get("steps", [])
+    if cls in MESSAGE_TYPES and steps:
+        assert all(step in document["description"] for step in steps)
+    if not steps and "Carried inside" not in document["description"]:
+        assert "No workflow step carries it: " in document["description"]
+
+
+def test_the_types_no_step_carries_say_what_they_are_for() -> None:
+    uncarried = {
+        name
+        for name in TYPES
+        if "No workflow step carries it" in schemas.type_schema(name)["description"]
+    }
+    assert uncarried == set(schemas.UNCARRIED_PURPOSE)
+    assert {"ModelUpdateRequest", "ControlInformation", "DeviceProfile"} <= uncarried
+    header = schemas.type_schema("AdaptivePackageHeader")["description"]
+    assert "this library's own format" in header and "This library's own format" in header
+
+
+def test_openapi_components_carry_the_same_origins() -> None:
+    components = schemas.openapi_document()["components"]["schemas"]
+    for name in ("AiSplitInferenceRequest", "SplitConfiguration", "EndpointCapabilityInformation"):
+        document = schemas.type_schema(name)
+        assert components[name]["description"] == document["description"]
+        for prop, node in document["properties"].items():
+            assert components[name]["properties"][prop][TR_KEY] == node[TR_KEY], (name, prop)

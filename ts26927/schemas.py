@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import inspect
 import json
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,12 @@ from pydantic_core import core_schema
 
 from ts26927 import SCHEMA_VERSION, TR_EDITION, __version__, generated
 from ts26927.errors import SchemaDriftError
+from ts26927.flows import FLOWS
+from ts26927.flows.fidelity import carried_items, step_label
 from ts26927.models.base import TR_KEY, TsModel
 from ts26927.models.examples import examples_of
 from ts26927.models.extensible import EXTENSION_PATTERN
-from ts26927.models.registry import TYPES, group_of
+from ts26927.models.registry import ENGINE_TYPES, MESSAGE_TYPES, TYPES, group_of
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ID_PREFIX = f"urn:ts26927:schema:{SCHEMA_VERSION}:"
@@ -54,21 +58,223 @@ def schema_id(name: str) -> str:
     return f"{ID_PREFIX}{name}"
 
 
+def _raw_schema(name: str) -> dict[str, Any]:
+    """The schema pydantic generates for ``name``, before the origins are marked."""
+    return TYPES[name].model_json_schema(by_alias=True, schema_generator=_WireSchema)
+
+
 def type_schema(name: str) -> dict[str, Any]:
     """The complete JSON Schema document of the registered type ``name``."""
     cls: type[TsModel] = TYPES[name]
-    body = cls.model_json_schema(by_alias=True, schema_generator=_WireSchema)
-    clause = cls.tr_clause
+    body = _raw_schema(name)
     head: dict[str, Any] = {
         "$schema": DIALECT,
         "$id": schema_id(name),
         "title": name,
-        "description": f"{inspect.cleandoc(cls.__doc__ or name)}\n\nSource: {TR_EDITION}"
-        + (f", clause {clause}." if clause else "."),
+        "description": type_description(name),
     }
     body.pop("title", None)
     body.pop("description", None)
+    body[TR_KEY] = {**body.get(TR_KEY, {}), **_type_annotation(name)}
+    mark_origins(name, body)
+    for sub, sub_body in body.get("$defs", {}).items():
+        mark_origins(sub, sub_body)
     return {**head, **body, "examples": examples_of(cls)}
+
+
+# --- Origins: what is TR text and what this library adds ------------------------------------
+#
+# A property is TR text when it implements a clause 6.6 table row (its annotation names the
+# row), when the fidelity table (ts26927.flows.fidelity) maps a phrase of a step's TR sentence
+# to it (the annotation lists the phrases and steps), or when it details the value of a 6.6
+# row (``within``: the rows). Every other property is this library's addition.
+
+LIBRARY = "library"
+LIBRARY_NOTE = "Added by this library."
+
+
+def _steps_carrying(name: str) -> list[str]:
+    """The steps whose message is the type ``name``."""
+    return [
+        step_label(flow.id, step.id)
+        for flow in FLOWS.values()
+        for step in flow.steps
+        if step.message is not None and step.message.__name__ == name
+    ]
+
+
+def _messages_containing(name: str) -> list[str]:
+    """The step messages that carry the type ``name`` inside them."""
+    messages = dict.fromkeys(
+        step.message.__name__
+        for flow in FLOWS.values()
+        for step in flow.steps
+        if step.message is not None
+    )
+    return [m for m in messages if m != name and name in _defs_of(m)]
+
+
+@cache
+def _defs_of(name: str) -> frozenset[str]:
+    """The sub-types in the schema of ``name``."""
+    return frozenset(_raw_schema(name).get("$defs", {}))
+
+
+#: What the exported types that no workflow step carries are for.
+UNCARRIED_PURPOSE: dict[str, str] = {
+    "ControlInformation": "it gathers the clause 6.6.6.1 control information of federated "
+    "learning in one body; the steps of clause 5.2.4.2 carry its parts one by one",
+    "DeviceProfile": "it is what a device states about itself, against which the clause "
+    "6.6.6.3 eligibility criteria are evaluated",
+    "EligibilityDecision": "it is the outcome of evaluating the clause 6.6.6.3 criteria "
+    "against a device profile, criterion by criterion",
+    "ModelUpdateRequest": "it asks for an AI model update during the service, as clause "
+    "5.2.2.1 describes outside the numbered workflows (the UE when its memory use or "
+    "performance crosses a threshold, or the network itself)",
+    "IntermediateDataUnitHeader": "it heads one intermediate data unit, whose bytes travel in "
+    "the intermediate data delivery session that the split inference steps set up",
+    "AdaptivePackageHeader": "it heads one level of an adaptive model, the data delivered at "
+    "steps 6-7 of adaptive model delivery (clause 5.2.2.2.2)",
+    "SplitSelection": "it records the reference engine's split selection (clause 5.2.3.2 "
+    "steps 4a and 3b), whose outcome the split inference messages carry",
+}
+
+
+def _is_library_type(cls: type[TsModel]) -> bool:
+    return cls in MESSAGE_TYPES or cls in ENGINE_TYPES or not cls.tr_clause
+
+
+def type_description(name: str) -> str:
+    """The type's docstring and where it comes from: the TR's tables, or this library (for
+    the steps that carry it, or what it is for when none does)."""
+    cls = TYPES[name]
+    doc = inspect.cleandoc(cls.__doc__ or name)
+    steps = _steps_carrying(name)
+    if cls in MESSAGE_TYPES:
+        origin = (
+            f"This library's message type (the TR defines no message formats) for these steps "
+            f"of {TR_EDITION}: {', '.join(steps)}."
+            if steps
+            else f"This library's message type, not defined by {TR_EDITION}."
+        )
+    elif _is_library_type(cls):
+        kind = "own format" if cls in ENGINE_TYPES else "type"
+        about = f" (it relates to clause {cls.tr_clause})" if cls.tr_clause else ""
+        origin = f"This library's {kind}, not defined by {TR_EDITION}{about}."
+    else:
+        origin = f"Source: {TR_EDITION}, clause {cls.tr_clause}."
+    if steps and cls not in MESSAGE_TYPES:
+        origin += f" Carried by the steps: {', '.join(steps)}."
+    elif not steps:
+        if containers := _messages_containing(name):
+            origin += f" Carried inside the messages {', '.join(containers)}."
+        else:
+            origin += f" No workflow step carries it: {UNCARRIED_PURPOSE[name]}."
+    return f"{doc}\n\n{origin}"
+
+
+def _type_annotation(name: str) -> dict[str, Any]:
+    cls = TYPES[name]
+    note: dict[str, Any] = {}
+    if _is_library_type(cls):
+        note["origin"] = LIBRARY
+    if steps := _steps_carrying(name):
+        note["steps"] = steps
+    return note
+
+
+def _walk_to(schema: dict[str, Any], root: str, path: str) -> tuple[str, str]:
+    """(type, property) that ``path`` ends at in the schema of ``root``, following ``$ref``
+    and array ``items``."""
+    defs = schema.get("$defs", {})
+    owner, node = root, schema
+    parts = path.strip("/").split("/")
+    for index, part in enumerate(parts):
+        while "$ref" in node or node.get("type") == "array":
+            if "$ref" in node:
+                owner = node["$ref"].rsplit("/", 1)[-1]
+                node = defs[owner]
+            else:
+                node = node["items"]
+        if index == len(parts) - 1:
+            return owner, part
+        node = node["properties"][part]
+    raise ValueError(f"empty path in {root}")
+
+
+@cache
+def tr_phrases() -> dict[tuple[str, str], dict[str, list[str]]]:
+    """(type, property) -> the TR phrases the fidelity table maps to it, and their steps."""
+    found: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for entry, item, at in carried_items():
+        step = FLOWS[entry.flow].step(at)
+        if step is None or step.message is None:
+            raise ValueError(f"{entry.label}: step {at} carries no message for {item.phrase!r}")
+        message = step.message.__name__
+        schema = _raw_schema(message)
+        for path in item.paths:
+            note = found.setdefault(_walk_to(schema, message, path), {"trText": [], "steps": []})
+            for key, value in (("trText", item.phrase), ("steps", entry.label)):
+                if value not in note[key]:
+                    note[key].append(value)
+    return found
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"].rsplit("/", 1)[-1]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+@cache
+def row_details() -> dict[str, list[str]]:
+    """Sub-type -> the clause 6.6 rows whose value it details (e.g. ProcessingUnit details
+    'Processing capabilities'). A clause 6.6 type of its own traces itself and is left out."""
+    bodies: dict[str, dict[str, Any]] = {}
+    for name in TYPES:
+        raw = _raw_schema(name)
+        bodies.setdefault(name, raw)
+        for sub, body in raw.get("$defs", {}).items():
+            bodies.setdefault(sub, body)
+    within: dict[str, list[str]] = {}
+
+    def visit(node: Any, row: str) -> None:
+        for ref in _refs(node):
+            body = bodies[ref]
+            if "properties" not in body or TR_KEY in body or row in within.get(ref, []):
+                continue
+            within.setdefault(ref, []).append(row)
+            for sub in body["properties"].values():
+                visit(sub, row)
+
+    for body in bodies.values():
+        for node in body.get("properties", {}).values():
+            note = node.get(TR_KEY, {})
+            if "metadataType" in note:
+                visit(node, f"{note['metadataType']} ({note['clause']})")
+    return within
+
+
+def mark_origins(owner: str, body: dict[str, Any]) -> None:
+    """Annotate every property of the type ``owner`` with where it comes from; a property
+    the TR does not name says it is this library's addition."""
+    for prop, node in body.get("properties", {}).items():
+        note = dict(node.get(TR_KEY, {}))  # a copy: the field's own dict is shared
+        if phrases := tr_phrases().get((owner, prop)):
+            note.update({key: list(values) for key, values in phrases.items()})
+        if rows := row_details().get(owner):
+            note["within"] = list(rows)
+        if not {"metadataType", "trText", "within"} & set(note):
+            note["origin"] = LIBRARY
+            text = node.get("description", "")
+            if "Added by this library" not in text:
+                node["description"] = f"{text} {LIBRARY_NOTE}".strip()
+        node[TR_KEY] = note
 
 
 OPENAPI_FILE = "ts26927-metadata.openapi.json"
@@ -87,7 +293,14 @@ def openapi_document() -> dict[str, Any]:
         schema_generator=_WireSchema,
     )
     components = defs["$defs"]
+    for owner, body in components.items():
+        mark_origins(owner, body)
     for name, cls in TYPES.items():
+        components[name]["description"] = type_description(name)
+        components[name][TR_KEY] = {
+            **components[name].get(TR_KEY, {}),
+            **_type_annotation(name),
+        }
         components[name]["examples"] = examples_of(cls)
     return {
         "openapi": "3.1.0",

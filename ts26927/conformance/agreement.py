@@ -103,6 +103,14 @@ def agreed(ctx: CaseContext) -> Agreement:
             return configuration(
                 ctx, "4b", chosen["splitPointInformation"], chosen["intermediateDataInformation"]
             )
+        in_band = message.get("splitPointUpdate") if record.step == "14" else None
+        if ctx.flow == "split-operation" and in_band:
+            return configuration(
+                ctx,
+                "14",
+                in_band["splitPointInformation"],
+                in_band.get("intermediateDataInformation"),
+            )
         if (
             ctx.flow == "split-operation"
             and record.step in ("6", "15")
@@ -123,11 +131,22 @@ def agreed(ctx: CaseContext) -> Agreement:
 
 
 def identified_point(ctx: CaseContext) -> SplitPointInformation:
-    """The split point the network identified at step 3 of a basic flow."""
+    """The split point of a basic flow: as the selection (2) describes it, else as the
+    network identified it (3)."""
+    selected = ctx.message("2").get("splitPointInformation")
+    if selected is not None:
+        return configuration_point(selected, "2")
     identifier = ctx.message("3").get("splitPointIdentifier")
     if identifier is None:
         raise IutDataFault("3", "the network did not say which split point it identified")
     return SplitPointInformation(split_point_identifier=identifier)
+
+
+def configuration_point(point: Any, step: str) -> SplitPointInformation:
+    try:
+        return SplitPointInformation.from_wire(point)
+    except (ValidationError, ValueError) as error:
+        raise IutDataFault(step, f"not split point information: {error}") from None
 
 
 def delivered_subset(ctx: CaseContext) -> tuple[Record, Any]:

@@ -74,6 +74,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         "criteria, delivers the model, requests training and aggregates the updates.",
     ),
     Capability(
+        "FEDERATED_TRIGGER_NETWORK",
+        "5.2.4.2",
+        "The network triggers federated learning (step 1 from the Network Application), with "
+        "the synchronization information of the first round (clause 6.6.6.2.2).",
+    ),
+    Capability(
         "FEDERATED_EVALUATION_NETWORK",
         "5.2.4.2",
         "Option A of figure 5.2.4-2: the Federated Learning Engine requests model "

@@ -78,6 +78,12 @@ class Mutant(ReferenceImplementation):
             return reply
         return self.transform(step, reply)
 
+    def begin(self) -> Reply:
+        reply = super().begin()
+        if isinstance(reply, Refusal) or self.transform is None:
+            return reply
+        return self.transform("begin", reply)
+
     def poll(self) -> Reply:
         if self.hang:
             time.sleep(3600)
@@ -173,7 +179,25 @@ class _IgnoresUpdates(Mutant):
             view, _ = self._ready()
             view.accept(step, message)
             return []  # says yes, changes nothing
+        if step == "14" and message and "splitPointUpdate" in message:
+            message = {k: v for k, v in message.items() if k != "splitPointUpdate"}
         return super().deliver(step, message, attachments)
+
+
+class _RefusesPipelineUpdates(Mutant):
+    def deliver(
+        self, step: str, message: dict[str, Any] | None, attachments: dict[str, bytes]
+    ) -> Reply:
+        if step == "20" and message and set(message) == {"pipelines"}:
+            return Refusal("a session update changes the model or the split point")
+        return super().deliver(step, message, attachments)
+
+
+def _trigger_without_synchronization(output: Output) -> Output:
+    return Output(
+        output.step,
+        {k: v for k, v in (output.message or {}).items() if k != "synchronizationInformation"},
+    )
 
 
 def _ignore_updates() -> Mutant:
@@ -513,6 +537,27 @@ MUTANTS: tuple[MutantSpec, ...] = (
         ),
         "5.2.4.2-federated-learning-001",
         "5",
+    ),
+    MutantSpec(
+        "ignores-in-band-update",
+        "ignores a split point update passed alongside the delivery pipeline",
+        _ignore_updates,
+        "5.3.5-split-operation-003",
+        "14",
+    ),
+    MutantSpec(
+        "refuses-pipeline-update",
+        "refuses a session update that changes only the pipelines",
+        _RefusesPipelineUpdates,
+        "5.3.5-split-operation-003",
+        "20",
+    ),
+    MutantSpec(
+        "trigger-without-synchronization",
+        "triggers federated learning without the first round's synchronization information",
+        lambda: Mutant(_edit("1", _trigger_without_synchronization)),
+        "5.2.4.2-federated-learning-007",
+        "1",
     ),
     MutantSpec(
         "hangs",

@@ -112,6 +112,13 @@ STATES: tuple[PreambleState, ...] = (
                 "Request at least one evaluation (Option A), in a round of your choice.",
             ),
             Param(
+                "networkTriggers",
+                "boolean",
+                "Trigger federated learning yourself (step 1 from the Network Application, "
+                "with the synchronization information of the first round) instead of "
+                "waiting for the UE's trigger.",
+            ),
+            Param(
                 "deviceProfile",
                 "object",
                 "The UE's device profile as the network learns it at configuration stage "

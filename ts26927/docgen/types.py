@@ -50,6 +50,23 @@ def _bounds(node: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def origin_label(node: dict[str, Any]) -> str:
+    """Where a property comes from: a clause 6.6 row, a phrase of a step's TR sentence, a
+    part of a 6.6 row's value, or this library."""
+    note = node.get(TR_KEY, {})
+    parts = []
+    if "metadataType" in note:
+        parts.append(f"{note['metadataType']} ({note['clause']})")
+    if "within" in note:
+        parts.append(f"part of {', '.join(note['within'])}")
+    if "trText" in note:
+        phrases = "; ".join(f"'{phrase}'" for phrase in note["trText"])
+        parts.append(f"TR: {phrases} ({', '.join(note.get('steps', []))})")
+    if note.get("origin") == "library":
+        parts.append("library")
+    return "<br>".join(parts) or "—"
+
+
 def _type_section(name: str, body: dict[str, Any], level: str) -> list[str]:
     lines = [f"{level} {name}", ""]
     if "enum" in body:
@@ -57,16 +74,15 @@ def _type_section(name: str, body: dict[str, Any], level: str) -> list[str]:
         return lines + [f"| `{v}` |" for v in body["enum"]] + [""]
     lines += [body.get("description", ""), ""]
     lines += [
-        "| property | type | required | unit | bounds | TR metadata type | description |",
+        "| property | type | required | unit | bounds | origin | description |",
         "|---|---|---|---|---|---|---|",
     ]
     required = set(body.get("required", []))
     for prop, node in body.get("properties", {}).items():
         tr = node.get(TR_KEY, {})
-        tr_name = f"{tr['metadataType']} ({tr['clause']})" if "metadataType" in tr else "—"
         lines.append(
             f"| `{prop}` | {type_label(node)} | {'yes' if prop in required else 'no'} | "
-            f"{_cell(tr.get('unit', ''))} | {_bounds(node)} | {_cell(tr_name)} | "
+            f"{_cell(tr.get('unit', ''))} | {_bounds(node)} | {_cell(origin_label(node))} | "
             f"{_cell(node.get('description', ''))} |"
         )
     if rules := body.get(RULES_KEY):
@@ -74,8 +90,17 @@ def _type_section(name: str, body: dict[str, Any], level: str) -> list[str]:
     return [*lines, ""]
 
 
+_ORIGINS = (
+    "The *origin* of a property is the clause 6.6 row it implements (metadata type and "
+    "clause), the part of a 6.6 row's value it details, the phrases of the workflow steps' "
+    "TR sentences it carries (with the steps; see the traceability page), or `library`: "
+    "this library's addition. Each type's description says whether the type is the TR's or "
+    "this library's, and which steps carry it."
+)
+
+
 def _types_page(title: str, intro: str, types: tuple[type[TsModel], ...]) -> str:
-    lines = [f"# {title}", "", intro, "", f"Implements {TR_EDITION}.", ""]
+    lines = [f"# {title}", "", intro, "", f"Implements {TR_EDITION}.", "", _ORIGINS, ""]
     names = [cls.__name__ for cls in types]
     defs: dict[str, Any] = {}
     for name in names:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ts26927 import trace
 from ts26927.docgen.common import _anchor, _cell
-from ts26927.flows import FLOWS
+from ts26927.flows import FLOWS, Flow
+from ts26927.flows.fidelity import TABLE, Item
 from ts26927.flows.mermaid import sequence_diagram
 from ts26927.models.registry import MESSAGE_TYPES
 
@@ -91,4 +92,44 @@ def traceability_page() -> str:
             f"[{step['flow']}](workflows.md#{step['flow']}) | {step['step']} | "
             f"{message} | `{_cell(step['implementedBy'])}` |"
         )
+    lines += _fidelity_section()
     return "\n".join(lines) + "\n"
+
+
+def _carriers(flow: Flow, step_id: str, item: Item) -> str:
+    """The properties carrying an item, as ``Message/path``; '—' when none does."""
+    if not item.paths:
+        return "—"
+    at = flow.step(item.at or step_id)
+    message = at.message.__name__ if at is not None and at.message is not None else "?"
+    where = f" (step {item.at})" if item.at else ""
+    return "<br>".join(f"`{message}{path}`{where}" for path in item.paths)
+
+
+def _fidelity_section() -> list[str]:
+    """Per step: the items the TR's sentence lists, the properties that carry them, and
+    the readings (``ts26927.flows.fidelity``)."""
+    lines = [
+        "",
+        "## What each step's TR sentence lists",
+        "",
+        "For every step, the information items its TR sentence names (exact phrases), the "
+        "message properties that carry them, and our reading where the TR is ambiguous or no "
+        "property carries an item (generated from `ts26927/flows/fidelity.py`).",
+    ]
+    for flow in FLOWS.values():
+        lines += [
+            "",
+            f"### {flow.id}",
+            "",
+            "| step | TR phrase | carried by | reading |",
+            "|---|---|---|---|",
+        ]
+        for step in flow.steps:
+            entry = TABLE.get((flow.id, step.id))
+            for item in entry.items if entry else ():
+                lines.append(
+                    f"| {step.id} | {_cell(item.phrase)} | {_carriers(flow, step.id, item)} | "
+                    f"{_cell(item.reading) or '—'} |"
+                )
+    return lines

@@ -21,10 +21,9 @@ from ts26927.models.messages.operation import (
     SplitAcknowledgement,
     SplitInferenceRequest,
     SplitNegotiation,
-    SplitPointUpdate,
     StatusReport,
 )
-from ts26927.models.messages.split import IntermediateDataDelivery
+from ts26927.models.messages.split import IntermediateDataDelivery, SplitPointUpdate
 
 MSH, AF, AS = f.MEDIA_SESSION_HANDLER, f.MEDIA_AF, f.MEDIA_AS
 CLIENT, APP = f.MEDIA_ACCESS_FUNCTION, f.MEDIA_AWARE_APPLICATION

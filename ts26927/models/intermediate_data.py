@@ -100,7 +100,9 @@ class IntermediateDataInformation(TsModel):
     )
     tensors: list[IntermediateTensor] = tr_field(
         None,
-        "The tensors that cross the split, in the order the second endpoint takes them.",
+        "The tensors that cross the split, in the order the second endpoint takes them; each "
+        "has the TR's tensor shape and tensor element data type. Added by this library as the "
+        "list that holds them.",
         min_length=1,
         max_length=1024,
         examples=[

@@ -87,7 +87,7 @@ MESSAGE_TYPES: tuple[type[TsModel], ...] = (
     operation.DeliveryRequest,
     operation.PipelineSetup,
     operation.InferenceStart,
-    operation.SplitPointUpdate,
+    split.SplitPointUpdate,
     operation.StatusReport,
     operation.SessionUpdate,
     operation.ModelIngest,

@@ -194,6 +194,22 @@ class SplitConfiguration(TsModel):
         unit="ms",
         examples=[3.7],
     )
+    uplink_latency: NonNegativeFloat | None = tr_field(
+        None,
+        "Estimated time of what goes from the UE to the network (the intermediate data or the "
+        "media): the 'uplink connection' latency of step 3b.",
+        default=None,
+        unit="ms",
+        examples=[3.1],
+    )
+    downlink_latency: NonNegativeFloat | None = tr_field(
+        None,
+        "Estimated time of what comes from the network to the UE (the intermediate data or the "
+        "result): the 'downlink connection' latency of step 3b.",
+        default=None,
+        unit="ms",
+        examples=[0.4],
+    )
     network_inference_latency: NonNegativeFloat | None = tr_field(
         None,
         "Estimated inference latency of the network sub-model in the network.",

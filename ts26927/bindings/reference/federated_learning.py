@@ -19,7 +19,13 @@ from ts26927.engine.federated import mlp
 from ts26927.engine.federated.server import Aggregator, FederatedLearningEngine, ServerConfig
 from ts26927.errors import RoundStateError, UpdateRejectedError
 from ts26927.models.federated.eligibility import DeviceEligibilityInformation, DeviceProfile
-from ts26927.models.messages.common import ModelIdentification, ModelSelection
+from ts26927.models.federated.synchronization import SynchronizationInformation
+from ts26927.models.messages.common import (
+    AiServiceTrigger,
+    ModelIdentification,
+    ModelSelection,
+    ServiceKind,
+)
 from ts26927.models.messages.federated import EvaluationReport, TrainingReport
 
 DEVICE = "ue-under-test"
@@ -39,6 +45,7 @@ class NetworkFederatedLearning:
     def __init__(self, params: dict[str, Any], options: ReferenceOptions | None = None) -> None:
         self.options = options or ReferenceOptions()
         self.rounds = int(params.get("trainingRounds", 1))
+        self.network_triggers = bool(params.get("networkTriggers", False))
         # Step 11 (optional): criteria updated after the evaluation, when the case asks.
         self.eligibility_update: dict[str, Any] | None = params.get("eligibilityUpdate")
         self.profile = DeviceProfile.model_validate(params.get("deviceProfile", {}))
@@ -54,6 +61,23 @@ class NetworkFederatedLearning:
             mlp.initial_parameters(0),
         )
         self.now = START
+
+    def begin(self) -> Reply:
+        """When the network triggers (step 1 its own), with the first round's synchronization
+        information (clause 6.6.6.2.2)."""
+        if not self.network_triggers:
+            return []
+        sync = SynchronizationInformation(
+            round_number=self.engine.round_number,
+            start_time=self.now,
+            duration=self.engine.config.round_duration_s,
+        )
+        trigger = AiServiceTrigger(
+            service=ServiceKind.FEDERATED_LEARNING,
+            session_id="fl-1",
+            synchronization_information=sync,
+        )
+        return [Output("1", trigger.to_wire()), *self._announce()]
 
     def on(self, step: str, message: dict[str, Any] | None, attachments: dict[str, bytes]) -> Reply:
         if step == "1":

@@ -95,11 +95,6 @@ class NetworkBasicSplit:
 
     def _select(self, trigger: AiServiceTrigger) -> Reply:
         service, ue = trigger.service_requirement_information, trigger.ue_capability_information
-        if service is None or ue is None:
-            return Refusal(
-                "the trigger must carry the service requirements and the UE's "
-                "capabilities for the network to select a split model"
-            )
         selection = self.service.select(
             service,
             ue,
@@ -122,6 +117,7 @@ class NetworkBasicSplit:
                     ai_model_information=self.service.information().model_copy(
                         update={"model_identifier": self.model_identifier}
                     ),
+                    split_point_information=self.chosen.split_point_information,
                 ).to_wire(),
             ),
             Output(

@@ -50,6 +50,7 @@ from ts26927.models.split_configuration import (
     SplitDecisionMode,
     SplitTopology,
 )
+from ts26927.models.split_model import SplitPointInformation
 
 ACCESS = "https://as.example.com/ai/intermediate/"
 
@@ -107,12 +108,15 @@ class NetworkSplitInference:
         self, request: AiSplitInferenceRequest | AiModelInformationRequest, mode: SplitDecisionMode
     ) -> list[SplitConfiguration]:
         preference = getattr(request, "optimization_preference", None)
+        bandwidth = request.available_bandwidth
         selection = self.service.select(
             request.service_requirement_information,
             request.ue_capability_information,
             topology=self.topology,
             preference=preference or "LATENCY",
             mode=SplitDecisionMode.UE,
+            uplink_bps=bandwidth.uplink.bps if bandwidth and bandwidth.uplink else None,
+            downlink_bps=bandwidth.downlink.bps if bandwidth and bandwidth.downlink else None,
         )
         matched = [_announced(c, self.options, self.model_identifier) for c in selection.candidates]
         if mode is SplitDecisionMode.NETWORK and self.options.split_choice == "next":
@@ -149,8 +153,14 @@ class NetworkSplitInference:
                 "no split configuration meets the service requirements and the UE's capabilities"
             )
         self.offered = {c.configuration_identifier: c for c in matched}
+        supported = [
+            _announced_point(c.split_point_information(), self.options)
+            for c in self.service.analysis.candidates
+        ]
         response = AiModelInformationResponse(
-            candidates=matched, preferred_candidate=matched[0].configuration_identifier
+            candidates=matched,
+            preferred_candidate=matched[0].configuration_identifier,
+            supported_split_points=supported,
         )
         return [Output("3b"), Output("4b", response.to_wire())]
 
@@ -261,12 +271,10 @@ def _announced(
 ) -> SplitConfiguration:
     """A matched configuration as this network announces it: its own model identifier,
     and its split points by node name when it identifies them so."""
-    point = configuration.split_point_information
+    point = _announced_point(configuration.split_point_information, options)
     identifier = configuration.configuration_identifier
-    if options.split_point_names_as_ids and point.split_point_name:
-        chain = identifier.split("/", 1)[1]
-        point = point.model_copy(update={"split_point_identifier": point.split_point_name})
-        identifier = f"{point.split_point_name}/{chain}"
+    if point is not configuration.split_point_information:
+        identifier = f"{point.split_point_identifier}/{identifier.split('/', 1)[1]}"
     return configuration.model_copy(
         update={
             "split_point_information": point,
@@ -274,3 +282,12 @@ def _announced(
             "model_identifier": model_identifier,
         }
     )
+
+
+def _announced_point(
+    point: SplitPointInformation, options: ReferenceOptions
+) -> SplitPointInformation:
+    """A split point as this network identifies it: by node name when it names them so."""
+    if options.split_point_names_as_ids and point.split_point_name:
+        return point.model_copy(update={"split_point_identifier": point.split_point_name})
+    return point

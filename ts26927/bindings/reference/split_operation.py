@@ -25,10 +25,9 @@ from ts26927.models.messages.operation import (
     SessionUpdate,
     SplitAcknowledgement,
     SplitNegotiation,
-    SplitPointUpdate,
     StatusReport,
 )
-from ts26927.models.messages.split import IntermediateDataDelivery
+from ts26927.models.messages.split import IntermediateDataDelivery, SplitPointUpdate
 from ts26927.models.service_requirement import ServiceRequirementInformation
 from ts26927.models.split_configuration import (
     OptimizationPreference,
@@ -147,6 +146,11 @@ class NetworkSplitOperation:
     def _infer(self, message: dict[str, Any], attachments: dict[str, bytes]) -> Reply:
         if not self.started:
             return Refusal("the intermediate data pipeline is not set up")
+        in_band = IntermediateDataDelivery.from_wire(message).split_point_update
+        if in_band is not None:  # step 15 passed alongside the delivery pipeline
+            refused = self._apply(in_band)
+            if refused is not None:
+                return refused
         try:
             unit = decode_unit(require(attachments, "unit", "step 14"))
             if [t.name for t in unit.header.intermediate_data_information.tensors] != [
@@ -167,7 +171,12 @@ class NetworkSplitOperation:
         return [Output("14", delivery.to_wire(), {"output": array_to_bytes(values)})]
 
     def _update(self, message: dict[str, Any], _: dict[str, bytes]) -> Reply:
-        update = SplitPointUpdate.from_wire(message)
+        refused = self._apply(SplitPointUpdate.from_wire(message))
+        return refused if refused is not None else []
+
+    def _apply(self, update: SplitPointUpdate) -> Refusal | None:
+        """Move to the update's split point, if it is a predefined one this network can
+        serve; a refusal otherwise (the split point stays as it was)."""
         try:
             candidate = self.service.analysis.candidate(update.split_point_information)
         except Ts26927Error as error:
@@ -182,7 +191,7 @@ class NetworkSplitOperation:
         if unsupported:
             return Refusal(f"compression {sorted(unsupported)} is not supported")
         self.point, self.information = candidate.split_point_information(), info
-        return []
+        return None
 
     def _reports(self, message: dict[str, Any], _: dict[str, bytes]) -> Reply:
         StatusReport.from_wire(message)

@@ -10,6 +10,11 @@ from typing import Any
 import numpy as np
 
 from ts26927.engine.federated import mlp
+from ts26927.engine.federated.client import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_EPOCHS,
+    DEFAULT_LEARNING_RATE,
+)
 from ts26927.engine.federated.data import Dataset, Partition, digits, partition
 from ts26927.engine.federated.parameters import to_tensors, update_information
 from ts26927.models.federated.model_update import ModelUpdateInformation
@@ -36,9 +41,9 @@ def trained_update(ctx: CaseContext) -> ModelUpdateInformation:
     trained = mlp.train(
         params,
         data,
-        epochs=request.get("localEpochs", 1),
-        batch_size=request.get("batchSize", 32),
-        learning_rate=request.get("learningRate", 0.1),
+        epochs=request.get("localEpochs") or DEFAULT_EPOCHS,
+        batch_size=request.get("batchSize") or DEFAULT_BATCH_SIZE,
+        learning_rate=request.get("learningRate", DEFAULT_LEARNING_RATE),
         seed=round_number,
     )
     return update_information(trained, model_id, round_number=round_number, samples=len(data))

@@ -5,15 +5,18 @@ split point update to another split point the network negotiated, status reports
 
 from __future__ import annotations
 
+from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.engine.split.unit import encode_unit
 from ts26927.errors import Ts26927Error
+from ts26927.models.intermediate_data import IntermediateDataInformation
+from ts26927.models.split_model import SplitPointInformation
 
 from ..agreement import agreed, boundary, delivered_subset, model_truth
 from ..context import CaseContext, CaseInconclusive, IutDataFault
 from ..fixtures.models import model_fixture
 from ..fixtures.profiles import UE_CAPABILITIES
-from ..truth import NotACut
+from ..truth import Cut, NotACut
 from .registry import Built, builder, sample
 
 
@@ -92,14 +95,12 @@ def _unit(ctx: CaseContext) -> Built:
     }, {"unit": unit}
 
 
-@builder("operation/split-update")
-def _split_update(ctx: CaseContext) -> Built:
-    """The Media-aware Application moves the split to another split point of the set the
-    network negotiated (step 5), found in the model by its node name and flag."""
+def _another_point(ctx: CaseContext) -> tuple[dict, dict, Cut]:
+    """Another split point of the set the network negotiated (step 5), found in the model by
+    its node name and flag, with its intermediate data information."""
     current = agreed(ctx)
-    offered = ctx.message("5").get("splitPoints", [])
     truth_ = model_truth(ctx)
-    for point in offered:
+    for point in ctx.message("5").get("splitPoints", []):
         if point["splitPointIdentifier"] == current.point.split_point_identifier:
             continue
         name = point.get("splitPointName")
@@ -109,19 +110,66 @@ def _split_update(ctx: CaseContext) -> Built:
             cut = truth_.cut_at_node(name, point.get("splitPointFlag", "AFTER"))
         except NotACut:
             continue
-        information = {
-            **current.information.to_wire(),
-            "tensors": [t.wire() for t in cut.crossing],
-        }
-        return {
-            "splitPointInformation": point,
-            "intermediateDataInformation": information,
-            "reason": "uplink bandwidth dropped",
-        }, {}
+        information = {**current.information.to_wire(), "tensors": [t.wire() for t in cut.crossing]}
+        return point, information, cut
     raise CaseInconclusive(
         "the network negotiated no other split point the UE can find in the model (by "
         "splitPointName and splitPointFlag): the split point update cannot be tested"
     )
+
+
+@builder("operation/split-update")
+def _split_update(ctx: CaseContext) -> Built:
+    """The Media-aware Application moves the split to another split point of the set the
+    network negotiated (step 5), found in the model by its node name and flag."""
+    point, information, _ = _another_point(ctx)
+    return {
+        "splitPointInformation": point,
+        "intermediateDataInformation": information,
+        "reason": "uplink bandwidth dropped",
+    }, {}
+
+
+@builder("operation/unit-in-band-update")
+def _unit_in_band(ctx: CaseContext) -> Built:
+    """The UE moves to another negotiated split point in band (step 15 'passed alongside the
+    delivery pipeline'): its next unit is at the new split point, and the delivery carries
+    the new split point metadata."""
+    point, information, cut = _another_point(ctx)
+    info = IntermediateDataInformation.from_wire(information)
+    chain = CodecChain.of(info)
+    fixture = model_fixture(str(ctx.params["model"]))
+    crossing = Runner(cut.first_model, label="the UE's sub-model").run(
+        {fixture.input_name: sample(ctx)}
+    )
+    split_point = SplitPointInformation.from_wire(point)
+    unit = encode_unit(info, crossing, chain, split_point=split_point).to_bytes()
+    return {
+        "sequenceNumber": 1,
+        "splitPointIdentifier": point["splitPointIdentifier"],
+        "size": len(unit),
+        "compressionAlgorithms": [a.value for a in chain.algorithms],
+        "splitPointUpdate": {
+            "splitPointInformation": point,
+            "intermediateDataInformation": information,
+            "reason": "uplink bandwidth dropped",
+        },
+    }, {"unit": unit}
+
+
+@builder("operation/pipeline-update")
+def _pipeline_update(ctx: CaseContext) -> Built:
+    """The UE updates only the session's intermediate data pipeline (step 20)."""
+    return {
+        "pipelines": [
+            {
+                "pipelineId": "intermediate-2",
+                "kind": "INTERMEDIATE_DATA",
+                "location": ctx.message("6")["accessLocation"],
+                "streaming": True,
+            }
+        ]
+    }, {}
 
 
 @builder("operation/status")

@@ -135,6 +135,13 @@ def _training_request(ctx: CaseContext, record: Record, args: dict[str, Any]) ->
     ]
     if len(rounds) > 1 and rounds[-1] <= rounds[-2]:
         raise CheckFailed(f"round {rounds[-1]} does not follow round {rounds[-2]}")
+    triggers = [r for r in ctx.all("1", "IUT") if r.message]
+    sync = triggers[0].message.get("synchronizationInformation") if triggers else None  # type: ignore[union-attr]
+    if len(rounds) == 1 and sync is not None and sync["roundNumber"] != rounds[0]:
+        raise CheckFailed(
+            f"round {rounds[0]}; the trigger's synchronization information started round "
+            f"{sync['roundNumber']}"
+        )
     _same_group(ctx, message)
 
 
@@ -217,3 +224,14 @@ def _eligibility_update(ctx: CaseContext, record: Record, args: dict[str, Any]) 
             raise CheckFailed(f"{name} is {message.get(name)!r}; the update asked for {value!r}")
     if not ctx.has("10", "TS"):
         raise CheckFailed("criteria updated from evaluation results before any evaluation")
+
+
+@check("fl-trigger")
+def _trigger(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
+    """The network's trigger (1) starts federated learning with the synchronization
+    information of the first round, as clause 6.6.6.2.2 says it is sent at step 1."""
+    message = message_of(record)
+    if message.get("service") != "FEDERATED_LEARNING":
+        raise CheckFailed(f"service {message.get('service')!r}; expected FEDERATED_LEARNING")
+    if message.get("synchronizationInformation") is None:
+        raise CheckFailed("no synchronizationInformation: clause 6.6.6.2.2 sends it at step 1")

@@ -144,10 +144,12 @@ def _announced(
     ue_ms = candidate.get("ueInferenceLatency")
     if ue_ms is not None and limits.ue_ms is not None and ue_ms < limits.ue_ms * (1 - 1e-9):
         found.append(f"ueInferenceLatency {ue_ms} ms is below the {limits.ue_ms:.4g} ms minimum")
-    transfer = candidate.get("transferLatency")
     least = limits.transfer_ms
-    if transfer is not None and least is not None and transfer < least * (1 - 1e-9):
-        found.append(f"transferLatency {transfer} ms is below the {least:.4g} ms minimum")
+    way = "uplinkLatency" if ue_first(ctx) else "downlinkLatency"
+    for key in ("transferLatency", way):  # the intermediate data crosses that way
+        value = candidate.get(key)
+        if value is not None and least is not None and value < least * (1 - 1e-9):
+            found.append(f"{key} {value} ms is below the {least:.4g} ms minimum")
     found += _profile(candidate.get("ueProfile") or {}, limits, ue)
     return found
 
@@ -321,3 +323,13 @@ def _unit(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
     truth = model_truth(ctx).crossing_values(agreement.cut, sample_index(ctx))
     for name, value in unit.tensors.items():
         within_codec(np.asarray(value), truth[name], algorithms, f"tensor {name!r}")
+
+
+@check("split-point-consistent")
+def _split_point_consistent(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
+    """The split point the network identifies (3) is the one its selection (2) named, when
+    the selection named one."""
+    selected = (ctx.message("2").get("splitPointInformation") or {}).get("splitPointIdentifier")
+    identified = message_of(record).get("splitPointIdentifier")
+    if None not in (selected, identified) and selected != identified:
+        raise CheckFailed(f"split point {identified!r}; the selection (2) named {selected!r}")

@@ -35,6 +35,10 @@ from .parameters import Parameters, from_tensors, update_information
 DATA_LIBRARY = "digits"
 
 
+#: What this training engine does where a training request leaves the choice to it.
+DEFAULT_EPOCHS, DEFAULT_BATCH_SIZE, DEFAULT_LEARNING_RATE = 1, 32, 0.1
+
+
 class Behaviour(StrEnum):
     HONEST = "honest"
     BYZANTINE = "byzantine"
@@ -125,9 +129,11 @@ class TrainingEngine:
             trained = mlp.train(
                 self.parameters,
                 self.data,
-                epochs=request.local_epochs,
-                batch_size=request.batch_size,
-                learning_rate=request.learning_rate,
+                epochs=request.local_epochs or DEFAULT_EPOCHS,
+                batch_size=request.batch_size or DEFAULT_BATCH_SIZE,
+                learning_rate=DEFAULT_LEARNING_RATE
+                if request.learning_rate is None
+                else request.learning_rate,
                 seed=seed,
             )
         update = update_information(

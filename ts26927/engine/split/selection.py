@@ -70,6 +70,9 @@ class SplitSelectionRequest:
     """Keyed by (split point identifier, chain name)."""
     model_accuracy: float | None = None
     """The model's declared accuracy (clause 6.6.2), used for lossless chains."""
+    uplink_bps: float | None = None
+    downlink_bps: float | None = None
+    """The UE's available bandwidth each way (5.2.3.2 steps 2a/2b), when it gave them."""
 
 
 def select_split(request: SplitSelectionRequest, mode: SplitDecisionMode) -> SplitSelection:
@@ -156,19 +159,19 @@ def _configure(
     if measured is None and not chain.lossy:
         accuracy = request.model_accuracy
     analysis = request.analysis
-    wire_bytes = unit_bytes
+    # What crosses each way: the intermediate data in its direction, plus the media going
+    # up or the result coming down where the topology needs them.
+    up_bytes = unit_bytes if ue_first else 0.0
+    down_bytes = 0.0 if ue_first else unit_bytes
     if topology.media_uplink:
-        wire_bytes += sum(t.nbytes or 0 for t in analysis.inputs)
+        up_bytes += sum(t.nbytes or 0 for t in analysis.inputs)
     if topology.result_downlink:
-        wire_bytes += sum(t.nbytes or 0 for t in analysis.outputs)
+        down_bytes += sum(t.nbytes or 0 for t in analysis.outputs)
     ue_ms = _compute_ms(ue_side, request.ue)
     network_ms = _compute_ms(network_side, request.network)
-    rates = [
-        e.connection_capabilities.bps
-        for e in (request.ue, request.network)
-        if e.connection_capabilities is not None
-    ]
-    transfer_ms = 8.0 * wire_bytes / min(rates) * 1000.0 if rates and min(rates) > 0 else None
+    uplink_ms = _transfer_ms(up_bytes, request, request.uplink_bps)
+    downlink_ms = _transfer_ms(down_bytes, request, request.downlink_bps)
+    transfer_ms = None if uplink_ms is None or downlink_ms is None else uplink_ms + downlink_ms
     parts = (ue_ms, transfer_ms, network_ms)
     total = None if None in parts else sum(p or 0.0 for p in parts)
     configuration = SplitConfiguration(
@@ -183,6 +186,8 @@ def _configure(
         intermediate_data_size=unit_bytes / BYTES_PER_KB,
         ue_inference_latency=ue_ms,
         transfer_latency=transfer_ms,
+        uplink_latency=uplink_ms,
+        downlink_latency=downlink_ms,
         network_inference_latency=network_ms,
         total_latency=total,
         ue_profile=ue_side.profile(),
@@ -259,6 +264,23 @@ def _failures(
 def _algorithms(endpoint: EndpointCapabilityInformation) -> set[str]:
     declared = endpoint.supported_compression_algorithms
     return {str(a) for a in declared} | {"NONE"} if declared else {"NONE"}
+
+
+def _transfer_ms(
+    nbytes: float, request: SplitSelectionRequest, link_bps: float | None
+) -> float | None:
+    """Time of ``nbytes`` one way: at that way's available bandwidth when the UE gave one,
+    else at the smaller connection capability of the two endpoints."""
+    if nbytes == 0:
+        return 0.0
+    rates = [
+        e.connection_capabilities.bps
+        for e in (request.ue, request.network)
+        if e.connection_capabilities is not None
+    ]
+    if link_bps is not None:
+        rates = [link_bps]
+    return 8.0 * nbytes / min(rates) * 1000.0 if rates and min(rates) > 0 else None
 
 
 def _compute_ms(side: SideCost, endpoint: EndpointCapabilityInformation) -> float | None:

@@ -81,22 +81,28 @@ class SplitService:
 
     def select(
         self,
-        service: ServiceRequirementInformation,
-        ue: EndpointCapabilityInformation,
+        service: ServiceRequirementInformation | None,
+        ue: EndpointCapabilityInformation | None,
         *,
         topology: SplitTopology,
         preference: OptimizationPreference,
         mode: SplitDecisionMode,
+        uplink_bps: float | None = None,
+        downlink_bps: float | None = None,
     ) -> SplitSelection:
+        """Select for ``service`` and ``ue``; a request that omits either (the TR's 'may
+        include') leaves that side unconstrained."""
         request = SplitSelectionRequest(
             analysis=self.analysis,
-            service=service,
-            ue=ue,
+            service=service or ServiceRequirementInformation(),
+            ue=ue or EndpointCapabilityInformation(),
             network=NETWORK_CAPABILITIES,
             topology=topology,
             preference=preference,
             measurements=self.measurements,
             model_accuracy=self.accuracy,
+            uplink_bps=uplink_bps,
+            downlink_bps=downlink_bps,
         )
         return select_split(request, mode)
 

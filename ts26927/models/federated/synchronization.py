@@ -1,7 +1,10 @@
 """Synchronization information — TR 26.927 clause 6.6.6.2.
 
 Sent by the network application to all UE applications so that every device starts a
-training round at the same time (step 1 of figure 5.2.4-2).
+training round at the same time: at step 1 of figure 5.2.4-2, as clause 6.6.6.2.2 says
+(``AiServiceTrigger.synchronizationInformation``), and — our reading, for the rounds that
+follow — with every training request (``TrainingRequest.synchronizationInformation``, step
+12).
 """
 
 from __future__ import annotations

@@ -269,7 +269,8 @@ class PackageSection(TsModel):
 
 class AdaptivePackageHeader(TsModel):
     """Header of one level of an adaptive model (5.2.2.2.2: a base usable on its own, then
-    updates that each add precision).
+    updates that each add precision). The package is this library's own format: the TR
+    defines no format for adaptive model data.
 
     Layout of a package: the 8 bytes ``TS26927P``; the header's stored and decoded lengths
     (two uint32, little-endian; stored shorter than decoded means zstd-compressed); the

@@ -11,9 +11,11 @@ from ts26927.models.base import TsModel, rule_violation, tr_field, with_schema
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation, EndpointType
 from ts26927.models.examples import EXAMPLES
 from ts26927.models.extensible import extensible
+from ts26927.models.federated.synchronization import SynchronizationInformation
 from ts26927.models.intermediate_data import IntermediateTensor
 from ts26927.models.model_information import AiModelInformation
 from ts26927.models.service_requirement import ServiceRequirementInformation
+from ts26927.models.split_model import SplitModelInformation, SplitPointInformation
 from ts26927.models.units import (
     Identifier,
     NonNegativeFloat,
@@ -55,6 +57,14 @@ class AiServiceTrigger(TsModel):
         default=None,
         examples=[EXAMPLES["EndpointCapabilityInformation"][0]],
     )
+    synchronization_information: SynchronizationInformation | None = tr_field(
+        None,
+        "Federated learning: the network's synchronization information for the first "
+        "training round — clause 6.6.6.2.2 sends it 'as described in step 1 of figure "
+        "5.2.4-2' (the round number, and may be a start time and duration).",
+        default=None,
+        examples=[EXAMPLES["SynchronizationInformation"][0]],
+    )
 
 
 class ModelSelection(TsModel):
@@ -72,6 +82,20 @@ class ModelSelection(TsModel):
         "Selected variant of the model (e.g. a precision level), when it has several.",
         default=None,
         examples=["model_1-int8"],
+    )
+    split_point_information: SplitPointInformation | None = tr_field(
+        None,
+        "Basic split flows, step 2 ('a split AI model is selected'): the split point of the "
+        "selected split AI model (6.6.3).",
+        default=None,
+        examples=[EXAMPLES["SplitPointInformation"][0]],
+    )
+    split_model_information: SplitModelInformation | None = tr_field(
+        None,
+        "Basic split flows, step 2: the predefined split points of the selected model "
+        "(6.6.3), when the selection shares them.",
+        default=None,
+        examples=[EXAMPLES["SplitModelInformation"][0]],
     )
 
 
@@ -183,12 +207,23 @@ class ModelDataDelivery(TsModel):
         None, "Whole model or which subset.", default=ModelSubset.WHOLE, examples=["WHOLE"]
     )
     size: Uinteger = tr_field(None, "Size of the model data.", unit="bytes", examples=[40000000])
-    sha256: Sha256Hex = tr_field(None, "SHA-256 of the model data.", examples=[_DIGEST])
+    sha256: Sha256Hex = tr_field(
+        None,
+        "SHA-256 of the model data. Added by this library: the TR states no integrity check; "
+        "a receiver verifies the data against it before use.",
+        examples=[_DIGEST],
+    )
     variant_identifier: Identifier | None = tr_field(
         None, "Variant (precision level) delivered.", default=None, examples=["model_1-int8"]
     )
     delivery_session_id: Identifier | None = tr_field(
         None, "Delivery session the data travels in.", default=None, examples=["d-1"]
+    )
+    split_point_identifier: Identifier | None = tr_field(
+        None,
+        "For a model subset (UE_SUBSET, NETWORK_SUBSET): the split point it belongs to.",
+        default=None,
+        examples=["10"],
     )
     chunks: ChunkInformation | None = tr_field(
         None,
@@ -228,6 +263,13 @@ class MediaData(TsModel):
         max_length=64,
         examples=[[_TENSOR]],
     )
+    peer_user: Identifier | None = tr_field(
+        None,
+        "Split inference 15a: the media comes 'from the network Data Source or a peer user' — "
+        "the peer user, when it is one.",
+        default=None,
+        examples=["user-42"],
+    )
 
 
 class InferenceOutput(TsModel):
@@ -247,6 +289,13 @@ class InferenceOutput(TsModel):
         default=None,
         max_length=1000,
         examples=[["cat"]],
+    )
+    peer_user: Identifier | None = tr_field(
+        None,
+        "Split inference 20b: the output goes 'to the UE Data Destination or a peer user' — "
+        "the peer user, when it is one.",
+        default=None,
+        examples=["user-42"],
     )
 
 

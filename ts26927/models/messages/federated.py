@@ -55,15 +55,28 @@ class TrainingRequest(TsModel):
     model_id: Identifier = tr_field(None, "Model to train.", examples=["model_1"])
     synchronization_information: SynchronizationInformation = tr_field(
         None,
-        "The round, its start and desirable duration (6.6.6.2).",
+        "The round, its start and desirable duration (6.6.6.2). The TR sends synchronization "
+        "information at step 1 for the start of training; we repeat it with every training "
+        "request, which is where each further round starts.",
         examples=[EXAMPLES["SynchronizationInformation"][0]],
     )
-    local_epochs: PositiveInt = tr_field(
-        None, "Passes over the local data.", default=1, examples=[2]
+    local_epochs: PositiveInt | None = tr_field(
+        None,
+        "Passes over the local data. Absent: the training engine's own choice.",
+        default=None,
+        examples=[2],
     )
-    batch_size: PositiveInt = tr_field(None, "Samples per update.", default=32, examples=[32])
-    learning_rate: NonNegativeFloat = tr_field(
-        None, "Step size of local training.", default=0.1, examples=[0.1]
+    batch_size: PositiveInt | None = tr_field(
+        None,
+        "Samples per update. Absent: the training engine's own choice.",
+        default=None,
+        examples=[32],
+    )
+    learning_rate: NonNegativeFloat | None = tr_field(
+        None,
+        "Step size of local training. Absent: the training engine's own choice.",
+        default=None,
+        examples=[0.1],
     )
     group_id: Identifier | None = tr_field(
         None, "Group the request addresses.", default=None, examples=["fl-group-7"]

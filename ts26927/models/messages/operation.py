@@ -132,8 +132,12 @@ class SplitNegotiation(TsModel):
         examples=[[_POINT]],
     )
     selected_split_point: Identifier = tr_field(None, "The one to use now.", examples=["10"])
-    dynamic: bool = tr_field(
-        None, "True when the split point may be updated during the service.", examples=[True]
+    dynamic: bool | None = tr_field(
+        None,
+        "True when the split point may be updated during the service; the TR says this "
+        "'may be negotiated'.",
+        default=None,
+        examples=[True],
     )
 
     @model_validator(mode="after")
@@ -160,7 +164,9 @@ class SplitAcknowledgement(TsModel):
     access_location: Uri = tr_field(
         None, "Where the intermediate data is accessed.", examples=[_ACCESS]
     )
-    dynamic: bool = tr_field(None, "Split point may be updated later.", examples=[True])
+    dynamic: bool | None = tr_field(
+        None, "Split point may be updated later (when negotiated).", default=None, examples=[True]
+    )
 
 
 class DeliveryRequest(TsModel):
@@ -198,24 +204,6 @@ class InferenceStart(TsModel):
     split_point_identifier: Identifier = tr_field(None, "Split point.", examples=["10"])
 
 
-class SplitPointUpdate(TsModel):
-    """A split point update during the service (5.3.5 step 15)."""
-
-    split_point_information: SplitPointInformation = tr_field(
-        None, "The new split point (6.6.3).", examples=[_POINT]
-    )
-    intermediate_data_information: IntermediateDataInformation | None = tr_field(
-        None, "The intermediate data at the new split point.", default=None, examples=[_DATA]
-    )
-    reason: str | None = tr_field(
-        None,
-        "What changed.",
-        default=None,
-        max_length=1024,
-        examples=["uplink bandwidth dropped to 2 Mbps"],
-    )
-
-
 class StatusReport(TsModel):
     """A status report of the AI media service (5.3.5 steps 16-19)."""
 
@@ -236,8 +224,10 @@ class StatusReport(TsModel):
 class SessionUpdate(TsModel):
     """Updates of the model selection, split configuration or pipelines (5.3.5 step 20)."""
 
-    cross_field_rules = ("At least one of modelIdentifier and splitPointInformation.",)
-    model_config = with_schema(at_least_one_of("modelIdentifier", "splitPointInformation"))
+    cross_field_rules = ("At least one of modelIdentifier, splitPointInformation and pipelines.",)
+    model_config = with_schema(
+        at_least_one_of("modelIdentifier", "splitPointInformation", "pipelines")
+    )
 
     model_identifier: Identifier | None = tr_field(
         None, "Newly selected model.", default=None, examples=["model_2"]
@@ -245,10 +235,31 @@ class SessionUpdate(TsModel):
     split_point_information: SplitPointInformation | None = tr_field(
         None, "New split configuration.", default=None, examples=[_POINT]
     )
+    pipelines: list[PipelineSetup] | None = tr_field(
+        None,
+        "Updated AI data delivery pipelines of the session.",
+        default=None,
+        min_length=1,
+        max_length=64,
+        examples=[
+            [
+                {
+                    "pipelineId": "intermediate-1",
+                    "kind": "INTERMEDIATE_DATA",
+                    "location": _ACCESS,
+                    "streaming": True,
+                }
+            ]
+        ],
+    )
 
     @model_validator(mode="after")
     def _something(self) -> Self:
-        if self.model_identifier is None and self.split_point_information is None:
+        if (
+            self.model_identifier is None
+            and self.split_point_information is None
+            and self.pipelines is None
+        ):
             raise rule_violation("update_empty", "a session update changes something")
         return self
 

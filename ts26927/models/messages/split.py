@@ -23,6 +23,7 @@ from ts26927.models.service_requirement import ServiceRequirementInformation
 from ts26927.models.split_configuration import OptimizationPreference, SplitConfiguration
 from ts26927.models.split_model import SplitPointInformation
 from ts26927.models.units import (
+    BitRate,
     Identifier,
     Uinteger,
     Uri,
@@ -40,17 +41,41 @@ class SessionEstablishment(TsModel):
     session_id: Identifier = tr_field(None, "Session identifier.", examples=["s-1"])
 
 
+class LinkBandwidth(TsModel):
+    """Available bandwidth between the UE and the network, each way."""
+
+    uplink: BitRate | None = tr_field(
+        None, "From the UE to the network.", default=None, unit="bit/s", examples=["10 Mbps"]
+    )
+    downlink: BitRate | None = tr_field(
+        None, "From the network to the UE.", default=None, unit="bit/s", examples=["50 Mbps"]
+    )
+
+
 class SplitRequestBody(TsModel):
     """What the UE sends when asking for split inference (steps 2a and 2b)."""
 
     session_id: Identifier = tr_field(None, "Session identifier.", examples=["s-1"])
-    service_requirement_information: ServiceRequirementInformation = tr_field(
-        None, "AI/ML service requirements (6.6.4).", examples=[_REQ]
-    )
-    ue_capability_information: EndpointCapabilityInformation = tr_field(
+    service_requirement_information: ServiceRequirementInformation | None = tr_field(
         None,
-        "UE capabilities: processing, frameworks, compression, bandwidth (6.6.5).",
+        "AI/ML service information, e.g. the service requirements (6.6.4); the request "
+        "'may include' it.",
+        default=None,
+        examples=[_REQ],
+    )
+    ue_capability_information: EndpointCapabilityInformation | None = tr_field(
+        None,
+        "The UE's capabilities: processing, frameworks, compression, bandwidth (6.6.5); the "
+        "request 'may include' them.",
+        default=None,
         examples=[_UE],
+    )
+    available_bandwidth: LinkBandwidth | None = tr_field(
+        None,
+        "The 'available bandwidth (uplink/downlink)' the request may include (the 6.6.5 "
+        "connection capability is one rate for both ways).",
+        default=None,
+        examples=[{"uplink": "10 Mbps", "downlink": "50 Mbps"}],
     )
     preferred_delivery_method: DeliveryMethod | None = tr_field(
         None, "Preferred delivery method.", default=None, examples=["STREAMING"]
@@ -125,9 +150,18 @@ class AiModelInformationResponse(TsModel):
     )
     preferred_candidate: Identifier | None = tr_field(
         None,
-        "Identifier of the configuration the network prefers.",
+        "Identifier of the configuration the network prefers ('a preferred split point "
+        "configuration').",
         default=None,
         examples=[_CANDIDATE["configurationIdentifier"]],
+    )
+    supported_split_points: list[SplitPointInformation] | None = tr_field(
+        None,
+        "'The range/list of supported split points' (6.6.3), beyond those in the candidates.",
+        default=None,
+        min_length=1,
+        max_length=10000,
+        examples=[[_POINT]],
     )
 
     @model_validator(mode="after")
@@ -185,6 +219,26 @@ class IntermediateDataSessionSetup(TsModel):
     )
 
 
+class SplitPointUpdate(TsModel):
+    """A split point update during the service (5.3.5 step 15): negotiated between the UE
+    and the network, or passed alongside the delivery pipeline from the UE to the network
+    (``IntermediateDataDelivery.splitPointUpdate``, step 14)."""
+
+    split_point_information: SplitPointInformation = tr_field(
+        None, "The new split point (6.6.3).", examples=[_POINT]
+    )
+    intermediate_data_information: IntermediateDataInformation | None = tr_field(
+        None, "The intermediate data at the new split point.", default=None, examples=[_DATA]
+    )
+    reason: str | None = tr_field(
+        None,
+        "What changed.",
+        default=None,
+        max_length=1024,
+        examples=["uplink bandwidth dropped to 2 Mbps"],
+    )
+
+
 class IntermediateDataDelivery(TsModel):
     """One intermediate data unit received (18a/18b; basic step 11; 5.3.5 step 14).
 
@@ -200,4 +254,18 @@ class IntermediateDataDelivery(TsModel):
         default=None,
         max_length=8,
         examples=[["INT8", "ZSTD"]],
+    )
+    split_point_update: SplitPointUpdate | None = tr_field(
+        None,
+        "5.3.5 step 15, in band: the new split point metadata 'passed alongside the delivery "
+        "pipeline from the UE to the network side'. This unit is the first at the new split "
+        "point (splitPointIdentifier names it).",
+        default=None,
+        examples=[
+            {
+                "splitPointInformation": _POINT,
+                "intermediateDataInformation": _DATA,
+                "reason": "uplink bandwidth dropped",
+            }
+        ],
     )
