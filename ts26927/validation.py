@@ -7,7 +7,6 @@ pointer; the model then enforces the cross-field rules JSON Schema cannot state
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from typing import Any
 
@@ -15,7 +14,7 @@ from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
 from ts26927.errors import DocumentError, InvalidDocumentError, Issue
-from ts26927.models import wire_errors
+from ts26927.models import wire_errors, wire_json
 from ts26927.models.base import TsModel
 from ts26927.models.registry import get_type
 from ts26927.models.wire_errors import pointer
@@ -71,27 +70,6 @@ def load_json(text: str | bytes, source: str) -> Any:
     if len(text) > MAX_DOCUMENT_BYTES:
         raise DocumentError(source, f"larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
-        return json.loads(
-            text,
-            parse_constant=_refuse_constant,
-            object_pairs_hook=_refuse_duplicates,
-        )
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return wire_json.loads(text)
+    except wire_json.JsonTextError as error:
         raise DocumentError(source, f"not valid JSON: {error}") from None
-    except ValueError as error:
-        raise DocumentError(source, f"not valid JSON: {error}") from None
-    except RecursionError:
-        raise DocumentError(source, "not valid JSON: nested too deeply") from None
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key!r}")
-        result[key] = value
-    return result

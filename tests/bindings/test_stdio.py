@@ -115,7 +115,7 @@ def test_every_line_on_the_wire_validates_against_the_protocol_schema(
         ("exit", HarnessExitedError, r"exited \(status 3\).*segmentation fault"),
         ("close-stdout", HarnessExitedError, "closed its stdout"),
         ("garbage", HarnessReplyError, "not JSON.*debug: received deliver"),
-        ("nan", HarnessReplyError, "NaN is not JSON"),
+        ("nan", HarnessReplyError, "NaN is not a JSON number"),
         ("array", HarnessReplyError, "expected a JSON object, got list"),
         ("wrong-seq", HarnessSequenceError, "echoes seq 9, expected 2"),
         ("no-seq", HarnessSequenceError, "echoes seq None, expected 2"),

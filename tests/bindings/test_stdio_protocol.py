@@ -203,7 +203,7 @@ def test_nan_is_never_written_nor_read() -> None:
     )
     with pytest.raises(ValueError, match="not JSON compliant"):  # never silently null
         encode(nan)
-    with pytest.raises(HarnessReplyError, match="Infinity is not JSON"):
+    with pytest.raises(HarnessReplyError, match="Infinity is not a JSON number"):
         parse_line("h", "reply", b'{"seq": 1, "x": Infinity}\n')
 
 

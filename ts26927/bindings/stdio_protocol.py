@@ -31,6 +31,7 @@ from ts26927.errors import (
     HarnessSizeError,
     HarnessVersionError,
 )
+from ts26927.models import wire_json
 from ts26927.models.wire_errors import pointer
 
 ATTACHMENT_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
@@ -214,15 +215,11 @@ def encode_attachments(attachments: dict[str, bytes]) -> dict[str, str]:
     return {name: base64.b64encode(data).decode("ascii") for name, data in attachments.items()}
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def parse_line(harness: str, where: str, line: bytes) -> dict[str, Any]:
     """The JSON object on ``line``, or :class:`HarnessReplyError`."""
     try:
-        data = json.loads(line, parse_constant=_no_constant)
-    except (ValueError, UnicodeDecodeError) as error:
+        data = wire_json.loads(line)
+    except wire_json.JsonTextError as error:
         shown = line[:80].decode("utf-8", "replace").rstrip("\n")
         raise HarnessReplyError(harness, where, f"not JSON ({error}): {shown!r}") from None
     if not isinstance(data, dict):

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ts26927.bindings.base import ImplementationInfo
 from ts26927.bindings.targets import DEFAULT_TARGET, TARGET_HELP, TargetError, load_target
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from ts26927.conformance.case import TestCase
@@ -16,8 +17,9 @@ from ts26927.conformance.report import json_report, junit_xml, succeeded
 from ts26927.conformance.runner import RunParameters, run_case
 from ts26927.conformance.selftest import selftest, summarize
 from ts26927.conformance.suite import DEFAULT_CASES, SuiteError, load_suite, select_cases
-from ts26927.conformance.verdict import CaseResult
+from ts26927.conformance.verdict import CaseResult, Verdict
 from ts26927.errors import DocumentError
+from ts26927.models import wire_json
 
 
 def _cases(args: argparse.Namespace) -> list[TestCase]:
@@ -33,7 +35,12 @@ def _cases(args: argparse.Namespace) -> list[TestCase]:
 def _expectations(path: str | None) -> dict[str, dict[str, Any]]:
     if path is None:
         return {}
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        data = wire_json.loads(Path(path).read_bytes())
+    except OSError as error:
+        raise DocumentError(path, f"cannot be read: {error.strerror or error}") from None
+    except wire_json.JsonTextError as error:
+        raise DocumentError(path, f"not valid JSON: {error}") from None
     if not isinstance(data, dict) or not all(
         isinstance(v, dict) and "verdict" in v for v in data.values()
     ):
@@ -71,13 +78,59 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _writable(path: str | None, option: str) -> None:
+    """A report path must be writable before the run starts, not after it."""
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise DocumentError(path, f"{option}: is a folder, not a file")
+    if not target.parent.is_dir():
+        raise DocumentError(path, f"{option}: the folder {target.parent} does not exist")
+
+
+def _unreached(cases: list[TestCase], target: str, error: Exception) -> list[CaseResult]:
+    """Every selected case as an error: the implementation could not be reached."""
+    return [
+        CaseResult(
+            c.id,
+            c.title,
+            c.clause,
+            c.flow,
+            c.role.value,
+            Verdict.ERROR,
+            None,
+            f"the implementation could not be reached ({target}): {error}",
+            0.0,
+        )
+        for c in cases
+    ]
+
+
+def _write_reports(args: argparse.Namespace, report: dict[str, Any]) -> None:
+    if args.report:
+        Path(args.report).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if args.junit:
+        Path(args.junit).write_text(junit_xml(report) + "\n", encoding="utf-8")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     try:
         cases = _cases(args)
         expectations = _expectations(args.expectations)
-        iut = load_target(args.target)
-    except (SuiteError, DocumentError, TargetError, ValueError) as error:
+        _writable(args.report, "--report")
+        _writable(args.junit, "--junit")
+    except (SuiteError, DocumentError, ValueError) as error:
         print(f"ts26927 conformance run: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    settings = {"target": args.target, "timeoutMultiplier": args.timeout_multiplier}
+    try:
+        iut = load_target(args.target)
+    except TargetError as error:
+        print(f"ts26927 conformance run: {error}", file=sys.stderr)
+        # A CI job still gets a report to attach: every case an error, with the reason.
+        nobody = ImplementationInfo(name="unreached", version="?")
+        _write_reports(args, json_report(_unreached(cases, args.target, error), nobody, settings))
         return EXIT_USAGE
     params = RunParameters(timeout_multiplier=args.timeout_multiplier)
     info = iut.describe()
@@ -99,13 +152,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         for note in result.notes:
             print(f"    note: {note}", file=out)
     iut.stop()
-    report = json_report(
-        results, info, {"target": args.target, "timeoutMultiplier": args.timeout_multiplier}
-    )
-    if args.report:
-        Path(args.report).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    if args.junit:
-        Path(args.junit).write_text(junit_xml(report) + "\n", encoding="utf-8")
+    report = json_report(results, info, settings)
+    _write_reports(args, report)
     if args.json:
         print(json.dumps(report, indent=2))
     else:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ts26927.errors import DocumentError, SuiteError
 from ts26927.flows import FLOWS
-from ts26927.models import wire_errors
+from ts26927.models import wire_errors, wire_json
 
 from .applicability import ApplicabilityError, names
 from .capabilities import NAMES as CAPABILITY_NAMES
@@ -29,8 +28,8 @@ DEFAULT_CASES = Path(__file__).parent / "cases"
 
 def load_case(path: Path) -> TestCase:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+        data = wire_json.loads(path.read_bytes())
+    except (OSError, wire_json.JsonTextError) as error:
         raise DocumentError(str(path), f"not a readable JSON case: {error}") from None
     try:
         case = TestCase.from_wire(data)

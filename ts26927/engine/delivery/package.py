@@ -18,7 +18,6 @@ Each section then decompresses into exactly its declared size.
 
 from __future__ import annotations
 
-import json
 import math
 import struct
 from collections.abc import Sequence
@@ -32,7 +31,7 @@ from pydantic import ValidationError
 
 from ts26927.engine.onnxtools import codecs
 from ts26927.errors import PackageError
-from ts26927.models import wire_errors
+from ts26927.models import wire_errors, wire_json
 from ts26927.models.messages.adaptive import (
     AdaptivePackageHeader,
     PackageSection,
@@ -185,6 +184,6 @@ def read_package(
 
 def _loose_json(text: bytes) -> Any:
     try:
-        return json.loads(text)
-    except ValueError:
+        return wire_json.loads(text)
+    except wire_json.JsonTextError:
         return None
