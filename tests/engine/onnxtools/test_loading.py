@@ -182,3 +182,18 @@ def test_a_dangling_input_is_refused_by_the_checker_as_a_library_error() -> None
     with pytest.raises(Ts26927Error, match="no_such_tensor") as caught:
         load_model(model.SerializeToString())
     assert isinstance(caught.value, ModelCheckError)
+
+
+def test_a_model_file_is_read_at_its_own_size_not_the_limit(tmp_path) -> None:
+    """Reading 'up to the limit' would reserve the whole limit up front: with a limit of a
+    petabyte, that read could not even be allocated."""
+    from dataclasses import replace
+
+    from ts26927.engine.embedded.digits import digits_classifier
+    from ts26927.engine.onnxtools.limits import ModelLimits
+    from ts26927.engine.onnxtools.loading import load_model
+
+    path = tmp_path / "m.onnx"
+    path.write_bytes(digits_classifier().model.SerializeToString())
+    huge = replace(ModelLimits(), max_model_bytes=2**50)
+    assert load_model(path, limits=huge).graph.name

@@ -111,7 +111,12 @@ def _read(path: Path, limits: ModelLimits) -> bytes:
         if size > limits.max_model_bytes:
             raise ModelSizeError(label, "model file", _over(size, limits.max_model_bytes))
         with path.open("rb") as handle:
-            return handle.read(limits.max_model_bytes + 1)
+            # Read what the file holds (one byte more shows it grew past the limit since
+            # stat): asking for the whole limit would reserve it up front.
+            data = handle.read(size + 1)
+        if len(data) > limits.max_model_bytes:
+            raise ModelSizeError(label, "model file", _over(len(data), limits.max_model_bytes))
+        return data
     except OSError as error:
         raise ModelLoadError(label, f"cannot read: {error.strerror or error}") from None
 
