@@ -9,8 +9,10 @@ import pytest
 
 from ts26927.conformance.applicability import ApplicabilityError, applies, names
 from ts26927.conformance.builders import BUILDERS
+from ts26927.conformance.builders.federated_learning import local_data
 from ts26927.conformance.case import TestCase
 from ts26927.conformance.checks import CHECKS
+from ts26927.conformance.context import CaseContext
 from ts26927.conformance.suite import (
     DEFAULT_CASES,
     SuiteError,
@@ -111,3 +113,17 @@ def test_applicability_expressions() -> None:
     for bad in ({"all": []}, {"xor": ["A"]}, 3, {"all": ["A"], "any": ["B"]}):
         with pytest.raises(ApplicabilityError):
             applies(bad, caps)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if "numberOfSamples" in json.dumps(c.preamble.params)],
+    ids=lambda c: c.id,
+)
+def test_the_simulated_ue_declares_exactly_the_samples_it_trains_on(case: TestCase) -> None:
+    # A network may refuse an update counting more samples than the device declared; the
+    # suite's own UE must never give it that reason.
+    params = case.preamble.params
+    ctx = CaseContext(case.id, case.role, params)
+    declared = params["deviceProfile"]["dataLibraries"][0]["numberOfSamples"]
+    assert declared == len(local_data(ctx))

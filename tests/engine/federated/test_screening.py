@@ -105,3 +105,21 @@ def test_parameters_round_trip_and_refuse_non_float_types() -> None:
         to_tensors({"i": np.zeros(2, np.int64)})
     with pytest.raises(TypeError, match="not a trainable float type"):
         from_tensors([_tensor("i", np.zeros(2, np.int32), "INT32")])
+
+
+def test_more_samples_than_declared_are_refused() -> None:
+    update = _update()
+    assert screen("ue-1", update, model_id="m-1", round_number=4, reference=REFERENCE,
+                  max_samples=20)[1] == 20  # fmt: skip
+    with pytest.raises(UpdateRejectedError) as caught:
+        screen("ue-1", update, model_id="m-1", round_number=4, reference=REFERENCE, max_samples=19)
+    assert caught.value.reason == RejectionReason.TOO_MANY_SAMPLES.value
+    assert "exceeds the 19 the device declared" in caught.value.detail
+
+
+def test_an_update_beyond_the_norm_bound_is_refused() -> None:
+    update = _update()  # every one of 9 parameters moved by 1: L2 norm 3
+    screen("ue-1", update, model_id="m-1", round_number=4, reference=REFERENCE, max_norm=3.0)
+    with pytest.raises(UpdateRejectedError) as caught:
+        screen("ue-1", update, model_id="m-1", round_number=4, reference=REFERENCE, max_norm=2.9)
+    assert caught.value.reason == RejectionReason.UPDATE_TOO_LARGE.value

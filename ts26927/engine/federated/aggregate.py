@@ -5,7 +5,8 @@ fixed order) and the number of local examples it was trained on.
 
 * :func:`fedavg` — sample-weighted federated averaging (McMahan et al., "Communication-
   Efficient Learning of Deep Networks from Decentralized Data", 2017), computed streaming
-  and in place: memory of about one model whatever the number of clients.
+  and in place as a running mean: memory of about one model whatever the number of
+  clients, and no overflow whatever the values or the sample counts.
 * :func:`coordinate_median` and :func:`trimmed_mean` — robust aggregators (Yin et al.,
   "Byzantine-Robust Distributed Learning: Towards Optimal Statistical Rates", 2018) that
   tolerate a minority of arbitrary updates, computed chunk by chunk so that the working
@@ -30,43 +31,47 @@ CHUNK_ELEMENTS = 1 << 18
 
 
 def fedavg(updates: Iterable[Update]) -> list[np.ndarray] | None:
-    """Sample-weighted mean of the updates, accumulated in place one client at a time.
+    """Sample-weighted mean of the updates, kept as a running mean, in place, one client at
+    a time.
 
-    Working memory beyond the result is one scratch chunk (``CHUNK_ELEMENTS`` floats).
+    After each client the result *is* the weighted mean of the clients so far: the new
+    client's share is ``examples / total`` (a float64 ratio, so no sample count can overflow
+    it) and the running mean is blended as ``mean * (1 - share) + update * share``. A convex
+    combination never exceeds the largest update, so no finite float32 update can overflow
+    the mean (a plain float32 sum of 1e38-valued updates would be infinite; the tests
+    drive the blend with values at the very top of the range). Working memory beyond the
+    result is one scratch chunk of ``CHUNK_ELEMENTS`` values.
     """
     total = 0
     result: list[np.ndarray] | None = None
-    scratch = np.empty(0, dtype=np.float32)
     for arrays, examples in updates:
         if examples <= 0:
             raise ValueError(f"an update needs a positive number of examples, got {examples}")
-        if result is None:
-            result = [np.multiply(a, examples, dtype=np.result_type(a, np.float32)) for a in arrays]
-            largest = max((a.size for a in result), default=0)
-            scratch = np.empty(min(largest, CHUNK_ELEMENTS), dtype=np.float32)
-        else:
-            for acc, a in zip(result, arrays, strict=True):
-                _add_scaled(acc, np.asarray(a), examples, scratch)
         total += examples
-    if result is None:
-        return None
-    for acc in result:
-        acc /= total
+        if result is None:
+            result = [np.array(a, dtype=np.result_type(a, np.float32)) for a in arrays]
+            continue
+        if len(arrays) != len(result):
+            raise ValueError(f"an update of {len(arrays)} arrays, expected {len(result)}")
+        share = examples / total
+        for mean, a in zip(result, arrays, strict=True):
+            _blend(mean, np.asarray(a), share)
     return result
 
 
-def _add_scaled(acc: np.ndarray, a: np.ndarray, weight: int, scratch: np.ndarray) -> None:
-    """``acc += a * weight`` without a temporary larger than ``scratch``."""
-    if acc.dtype != scratch.dtype or a.shape != acc.shape:
-        acc += a * weight  # unusual dtypes or a shape error numpy will report
-        return
-    flat_acc, flat_a = acc.reshape(-1), a.reshape(-1)
-    step = max(1, scratch.size)
-    for start in range(0, flat_acc.size, step):
-        stop = min(start + step, flat_acc.size)
-        buf = scratch[: stop - start]
-        np.multiply(flat_a[start:stop], weight, out=buf)
-        flat_acc[start:stop] += buf
+def _blend(mean: np.ndarray, a: np.ndarray, share: float) -> None:
+    """``mean = mean * (1 - share) + a * share``, chunk by chunk through one scratch chunk."""
+    if a.shape != mean.shape:
+        raise ValueError(f"an array of shape {a.shape}, expected {mean.shape}")
+    flat_mean, flat_a = mean.reshape(-1), a.reshape(-1)
+    step = max(1, min(flat_mean.size, CHUNK_ELEMENTS))
+    scratch = np.empty(step, mean.dtype)
+    for begin in range(0, flat_mean.size, step):
+        end = min(begin + step, flat_mean.size)
+        part, added = flat_mean[begin:end], scratch[: end - begin]
+        np.multiply(flat_a[begin:end], share, out=added, casting="same_kind")
+        part *= 1.0 - share
+        part += added
 
 
 def weighted_average_baseline(updates: list[Update]) -> list[np.ndarray] | None:
@@ -108,6 +113,7 @@ def trimmed_mean(updates: list[Update], trim_fraction: float = 0.2) -> list[np.n
 
     def reduce(stack: np.ndarray) -> np.ndarray:
         ordered = np.sort(stack, axis=0)
-        return ordered[k : len(stack) - k].mean(axis=0)
+        # float64 sums over one chunk: a float32 sum of large finite values could overflow.
+        return ordered[k : len(stack) - k].mean(axis=0, dtype=np.float64)
 
     return _chunked(updates, reduce)

@@ -71,6 +71,8 @@ class ServerConfig:
     learning_rate: float = 0.3
     target_accuracy: float | None = None
     """Stop once the devices' mean evaluated accuracy (%) reaches this."""
+    max_update_norm: float | None = None
+    """Refuse an update that moves the model further than this (L2 norm); None: no bound."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class FederatedLearningEngine:
         self.history: list[RoundResult] = []
         self._round: _Round | None = None
         self._evaluations: dict[str, tuple[float, int]] = {}
+        self._declared_samples: dict[str, int | None] = {}
 
     # -- enrolment (steps 4, 6) ------------------------------------------------------------
     def enroll(self, device: str, profile: DeviceProfile) -> EligibilityDecision:
@@ -124,6 +127,7 @@ class FederatedLearningEngine:
         decision = self.config.eligibility.evaluate(profile)
         if decision.eligible:
             self.enrolled[device] = decision
+            self._declared_samples[device] = _declared_samples(profile, self.config.eligibility)
         else:
             self.enrolled.pop(device, None)
         return decision
@@ -189,6 +193,8 @@ class FederatedLearningEngine:
                 model_id=self.model_id,
                 round_number=current.number,
                 reference=self.parameters,
+                max_samples=self._declared_samples.get(device),
+                max_norm=self.config.max_update_norm,
             )
         except UpdateRejectedError as error:
             current.rejected.append(
@@ -314,3 +320,16 @@ class FederatedLearningEngine:
         self.parameters = dict(zip(names, arrays, strict=True))
         self._previous_model_id = self.model_id
         self.model_id = f"{self.config.model_id}-r{len(self.history) + 1}"
+
+
+def _declared_samples(profile: DeviceProfile, criteria: DeviceEligibilityInformation) -> int | None:
+    """How many samples the device declared for the library the criteria ask for (for any
+    library when they name none); None when it declared no count."""
+    libraries = profile.data_libraries or []
+    wanted = criteria.data_library_id
+    counts = [
+        lib.number_of_samples
+        for lib in libraries
+        if lib.number_of_samples is not None and wanted in (None, lib.data_library_id)
+    ]
+    return max(counts) if counts else None
