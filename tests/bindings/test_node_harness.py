@@ -17,6 +17,7 @@ import shlex
 import shutil
 import struct
 import subprocess
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -241,7 +242,13 @@ def _unit(point: dict[str, Any], info: dict[str, Any], values: bytes) -> bytes:
     text = json.dumps(header, separators=(",", ":")).encode()
     start = 12 + len(text)
     padding = -start % 64
-    return struct.pack("<4sB3sI", b"TSID", 1, b"\0\0\0", len(text)) + text + bytes(padding) + values
+    body = struct.pack("<4sB3sI", b"TSID", 2, b"\0\0\0", len(text)) + text + bytes(padding) + values
+    return _sealed(body)
+
+
+def _sealed(body: bytes) -> bytes:
+    """``body`` followed by its CRC-32 (zlib's), as the format's last 4 bytes."""
+    return body + struct.pack("<I", zlib.crc32(body))
 
 
 def test_split_inference_refuses_out_of_order_forged_and_corrupt_steps(
@@ -298,10 +305,13 @@ def test_split_inference_refuses_out_of_order_forged_and_corrupt_steps(
         values = bytes(4 * tensor["tensorShape"][0] * tensor["tensorShape"][1])
         unit = _unit(chosen["splitPointInformation"], info, values)
         identifier = chosen["splitPointInformation"]["splitPointIdentifier"]
+        body = unit[:-4]
         for corrupt, reason in [
-            (unit[:-7], "truncated|needs bytes"),
-            (unit[:20] + b"\xff" + unit[21:], "JSON"),
-            (unit + b"\0", "follow the last payload"),
+            (unit[:-7], "CRC-32"),
+            (unit[:20] + b"\xff" + unit[21:], "CRC-32"),
+            (_sealed(body[:-7]), "needs bytes"),
+            (_sealed(body[:20] + b"\xff" + body[21:]), "JSON"),
+            (_sealed(body + b"\0"), "follow the last payload"),
             (b"TSIX" + unit[4:], "magic"),
         ]:
             data = {"sequenceNumber": 0, "splitPointIdentifier": identifier, "size": len(corrupt)}

@@ -23,6 +23,7 @@ from ts26927.engine.split.unit import (
     PREFIX_FIELDS,
     RESERVED,
     SUPPORTED_ALGORITHMS,
+    TRAILER,
     VERSION,
     decode_unit,
     encode_unit,
@@ -227,7 +228,10 @@ def _unit_header() -> list[str]:
         "numbers; enumeration values are case-sensitive. Write the integers (shape items, "
         "lengths, the zero point) as JSON integers, without a fraction or an exponent; "
         "`scale` may be any JSON number, `1` as well as `1.0`.",
-        "- Do not repeat a property name within an object: RFC 8259 leaves its meaning open.",
+        "- Do not repeat a property name within an object: RFC 8259 leaves its meaning open, "
+        "and the decoder refuses the unit. Numbers must lie within IEEE 754 binary64 "
+        "(`1e400` is refused, and so is a non-zero number that underflows to zero, such as "
+        "`1e-400`); `NaN` and `Infinity` are not JSON.",
         "",
         "What the framing and the codecs read from the header (i: the tensor's index):",
         "",
@@ -258,7 +262,8 @@ def _unit_positions() -> list[str]:
         "    bytes position .. start - 1 are padding, each one 0x00",
         "    bytes start .. start + payloadLength - 1 are payload i",
         "    position = start + payloadLength",
-        "the unit is exactly position bytes long",
+        f"bytes position .. position + {TRAILER.size - 1} are the checksum",
+        f"the unit is exactly position + {TRAILER.size} bytes long",
         "```",
         "",
         f"- The padding is `(-position) mod {ALIGNMENT}` bytes (0 to {ALIGNMENT - 1}), never "
@@ -268,10 +273,14 @@ def _unit_positions() -> list[str]:
         f"receiver that keeps the unit at a {ALIGNMENT}-byte aligned address can use "
         "uncompressed tensors in place.",
         "- Padding bytes are zero; a decoder refuses any other value.",
-        "- The unit ends with the last byte of the last payload: no padding, trailer or "
-        "checksum follows, and a decoder refuses trailing bytes. The prefix holds no total "
-        "length, so the transport delimits the unit (one message, one HTTP body); a receiver "
-        "reading a stream knows the total once it has the header, from the loop above.",
+        f"- Right after the last payload (no padding before it) come {TRAILER.size} bytes, "
+        f"{_BYTE_ORDERS[TRAILER.format[0]]} `uint32`: the CRC-32 of every byte of the unit "
+        "before them — the checksum of zlib's `crc32` (ISO-HDLC, as in gzip and PNG: "
+        "polynomial 0x04C11DB7 reflected, initial value and final XOR 0xFFFFFFFF), which "
+        "Python's `zlib.crc32`, Node.js's `zlib.crc32` and Go's `hash/crc32.ChecksumIEEE` "
+        "compute. Nothing follows the checksum. The prefix holds no total length, so the "
+        "transport delimits the unit (one message, one HTTP body); a receiver reading a "
+        "stream knows the total once it has the header, from the loop above.",
         "",
     ]
 
@@ -295,34 +304,40 @@ def _unit_checks() -> list[str]:
         "",
         "`decode_unit` refuses a unit, in this order, when:",
         "",
-        f"1. it is shorter than the {PREFIX.size}-byte prefix;",
+        f"1. it is shorter than the {PREFIX.size}-byte prefix and the {TRAILER.size}-byte "
+        "checksum;",
         f"2. the magic is not `{MAGIC.hex(' ')}`, the version is not {VERSION}, or the "
         f"reserved bytes are not `{RESERVED.hex(' ')}`;",
-        f"3. H is more than `max_header_bytes` ({limits['max_header_bytes']} by default), or "
-        f"{PREFIX.size} + H is more than the unit's length;",
-        "4. the header is not UTF-8 JSON of type IntermediateDataUnitHeader: strict types, "
+        f"3. the checksum (its last {TRAILER.size} bytes) is not the CRC-32 of every byte "
+        "before it: the unit was altered or truncated in transit, and nothing else is read;",
+        f"4. H is more than `max_header_bytes` ({limits['max_header_bytes']} by default), or "
+        f"{PREFIX.size} + H is more than the unit's length without the checksum;",
+        "5. the header is not UTF-8 JSON of type IntermediateDataUnitHeader: strict types, "
         f"every bound of the engine formats page ({bounds}) and every rule across properties "
         "listed above;",
-        "5. payload by payload: its chain names an algorithm the decoder does not undo "
+        "6. payload by payload: its chain names an algorithm the decoder does not undo "
         f"({refused} or an unknown value; the unit's chain may still declare them), or its "
         "tensor's element type is not in the tensor bytes table;",
-        "6. the sum over the tensors of (the tensor's byte length in its own type + its "
+        "7. the sum over the tensors of (the tensor's byte length in its own type + its "
         f"`rawLength`) is more than `max_decoded_bytes` ({limits['max_decoded_bytes']} by "
         "default): checked from the header alone, before any payload is read, so a tensor "
         "without a precision reduction counts twice;",
-        "7. a payload runs past the end of the unit, a padding byte is not zero, or bytes "
-        "follow the last payload;",
-        "8. a payload does not decompress to exactly `rawLength` bytes.",
+        "8. a payload runs past the checksum, a padding byte is not zero, or bytes other than "
+        "the checksum follow the last payload;",
+        "9. a payload does not decompress to exactly `rawLength` bytes;",
+        "10. an INT8 payload's quantization cannot restore finite, distinct values of the "
+        "tensor's type: a `scale` that is not positive and finite, that is zero in that type "
+        "(1e-320 in FLOAT), or whose reach `max(|-128 - zeroPoint|, |127 - zeroPoint|) * "
+        "scale` exceeds the type's largest finite value.",
         "",
-        "Each refusal is an `IntermediateDataError` (a `DecompressionLimitError` in step 6), "
-        "except an algorithm that is not undone in step 5: a `CodecNotSupportedError`. The "
+        "Each refusal is an `IntermediateDataError` (a `DecompressionLimitError` in step 7), "
+        "except an algorithm that is not undone in step 6: a `CodecNotSupportedError`. The "
         "limits are `ts26927.engine.onnxtools.limits.UnitLimits`; a receiver may pass "
         "tighter ones.",
         "",
         "A decoder does not check, and passes on as they are: `BOOL` bytes other than `00` "
-        "and `01`; NaN and infinities in floating-point payloads; restored INT8 values that "
-        "overflow the tensor's type; algorithms the unit's chain declares but no payload "
-        "uses.",
+        "and `01`; NaN and infinities in floating-point payloads; algorithms the unit's chain "
+        "declares but no payload uses.",
         "",
     ]
 
@@ -392,6 +407,15 @@ def _unit_example_section() -> list[str]:
                 ],
                 "",
             ]
+    regions.append(
+        (
+            position,
+            TRAILER.size,
+            f"checksum: CRC-32 of bytes 0..{position - 1}: "
+            f"`{data[position : position + TRAILER.size].hex(' ')}`",
+        )
+    )
+    position += TRAILER.size
     regions.append((position, 0, f"end of the unit: {len(data)} bytes"))
     inputs = [
         f"{name:<10} {tensor.tensor_element_data_type:<6} {tensor.tensor_shape!s:<7} "

@@ -14,8 +14,11 @@
 // `bytes` its elements in C order, little-endian, in that type.
 
 const MAGIC = Buffer.from('TSID', 'ascii');
-const VERSION = 1;
+const zlib = require('node:zlib');
+
+const VERSION = 2;
 const PREFIX_BYTES = 12;
+const CHECKSUM_BYTES = 4; // CRC-32 (zlib's) of every byte before it, uint32 little-endian
 const ALIGNMENT = 64;
 const MAX_HEADER_BYTES = 1048576;
 const MAX_DECODED_BYTES = 512000000;
@@ -253,7 +256,10 @@ function encodeUnit({ splitPointInformation, information, tensors, chain }) {
     parts.push(Buffer.alloc(padding), payload);
     position += padding + payload.length;
   }
-  return Buffer.concat(parts, position);
+  const body = Buffer.concat(parts, position);
+  const checksum = Buffer.alloc(CHECKSUM_BYTES);
+  checksum.writeUInt32LE(zlib.crc32(body), 0);
+  return Buffer.concat([body, checksum]);
 }
 
 // ---- decoding --------------------------------------------------------------------------
@@ -365,13 +371,17 @@ function checkPayload(payload, tensor, unitChain, i) {
 }
 
 // {header, tensors: [{name, type, shape, bytes}]}; throws UnitError on any fault.
-function decodeUnit(unit) {
-  if (!Buffer.isBuffer(unit) || unit.length < PREFIX_BYTES) {
-    throw new UnitError('shorter than the 12-byte prefix');
+function decodeUnit(received) {
+  if (!Buffer.isBuffer(received) || received.length < PREFIX_BYTES + CHECKSUM_BYTES) {
+    throw new UnitError('shorter than the 12-byte prefix and the 4-byte checksum');
   }
-  if (!unit.subarray(0, 4).equals(MAGIC)) throw new UnitError('the magic is not TSID');
-  if (unit[4] !== VERSION) throw new UnitError(`format version ${unit[4]}, not 1`);
-  if (unit[5] || unit[6] || unit[7]) throw new UnitError('the reserved bytes are not zero');
+  if (!received.subarray(0, 4).equals(MAGIC)) throw new UnitError('the magic is not TSID');
+  if (received[4] !== VERSION) throw new UnitError(`format version ${received[4]}, not ${VERSION}`);
+  if (received[5] || received[6] || received[7]) throw new UnitError('the reserved bytes are not zero');
+  const unit = received.subarray(0, received.length - CHECKSUM_BYTES);
+  if (zlib.crc32(unit) !== received.readUInt32LE(unit.length)) {
+    throw new UnitError('the CRC-32 does not match: the unit was altered or truncated in transit');
+  }
   const headerLength = unit.readUInt32LE(8);
   if (headerLength > MAX_HEADER_BYTES) throw new UnitError(`a header of ${headerLength} bytes is over the limit`);
   if (PREFIX_BYTES + headerLength > unit.length) {

@@ -119,3 +119,10 @@ def test_every_package_of_the_classifier_reads_back(digits_chain: AdaptiveEncodi
         assert header.level == level.index
         assert header.model_identifier == "digits"
         assert all(s.nbytes for s in sections.values())
+
+
+def test_a_deeply_nested_header_is_refused_not_raised() -> None:
+    _, body = _parts(_package())
+    deep = b"[" * 100_000
+    with pytest.raises(PackageError, match="header"):
+        read_package(_FIXED.pack(MAGIC, len(deep), len(deep)) + deep + body, "p", 10**6)

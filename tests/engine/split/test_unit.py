@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+import zlib
 
 import cramjam
 import numpy as np
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.engine.onnxtools.limits import UnitLimits
 from ts26927.engine.split.pipeline import describe_intermediate
-from ts26927.engine.split.unit import ALIGNMENT, MAGIC, decode_unit, encode_unit
+from ts26927.engine.split.unit import decode_unit, encode_unit
 from ts26927.errors import CodecNotSupportedError, DecompressionLimitError, IntermediateDataError
 from ts26927.models.intermediate_data import DataDirection
 
@@ -23,6 +24,16 @@ ARRAYS = {
     "features": np.maximum(_RNG.standard_normal((1, 16, 8, 8)), 0).astype(np.float32),
     "shape": np.array([1, 16, 8, 8], np.int64),
 }
+
+
+# The documented layout, as literals (not the module's constants): magic, version 2, three
+# reserved zero bytes, the header length; payloads 64-byte aligned; a CRC-32 trailer.
+MAGIC, VERSION, ALIGNMENT, TRAILER = b"TSID", 2, 64, 4
+
+
+def _reseal(body: bytes) -> bytes:
+    """``body`` (a unit without its trailer) with the CRC-32 of every byte of it appended."""
+    return body + struct.pack("<I", zlib.crc32(body))
 
 
 def _unit(chain: str = "INT8+ZSTD", arrays: dict[str, np.ndarray] = ARRAYS) -> bytes:
@@ -45,10 +56,10 @@ def _split(data: bytes) -> tuple[dict, list[bytes]]:
 def _join(header: dict, bodies: list[bytes]) -> bytes:
     """Frame ``header`` and ``bodies`` exactly as the format says (whatever they claim)."""
     text = json.dumps(header).encode()
-    out = bytearray(MAGIC + bytes([1, 0, 0, 0]) + struct.pack("<I", len(text)) + text)
+    out = bytearray(MAGIC + bytes([VERSION, 0, 0, 0]) + struct.pack("<I", len(text)) + text)
     for body in bodies:
         out += bytes(-len(out) % ALIGNMENT) + body
-    return bytes(out)
+    return _reseal(bytes(out))
 
 
 def test_a_unit_round_trips() -> None:
@@ -63,33 +74,51 @@ def test_a_unit_round_trips() -> None:
 def test_every_truncation_is_refused(data: st.DataObject) -> None:
     unit = _unit(data.draw(st.sampled_from(["NONE", "ZSTD", "INT8+LZ4"])))
     cut = data.draw(st.integers(0, len(unit) - 1))
-    with pytest.raises(IntermediateDataError, match=r"truncated|bytes after|decompress"):
+    with pytest.raises(IntermediateDataError, match=r"truncated|CRC-32"):
         decode_unit(unit[:cut])
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_every_altered_byte_is_refused(data: st.DataObject) -> None:
+    unit = bytearray(_unit(data.draw(st.sampled_from(["NONE", "ZSTD", "INT8+LZ4"]))))
+    position = data.draw(st.integers(8, len(unit) - 1))  # past magic and version
+    unit[position] ^= data.draw(st.integers(1, 255))
+    with pytest.raises(IntermediateDataError, match=r"CRC-32|reserved"):
+        decode_unit(bytes(unit))
+
+
+def test_the_checksum_is_the_crc32_of_everything_before_it() -> None:
+    unit = _unit("NONE")
+    assert unit[4] == VERSION
+    assert struct.unpack("<I", unit[-TRAILER:])[0] == zlib.crc32(unit[:-TRAILER])
 
 
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
         (lambda u: b"XXXX" + u[4:], "not an intermediate data unit"),
-        (lambda u: u[:4] + b"\x02" + u[5:], "format version 2 is not supported"),
+        (lambda u: u[:4] + b"\x01" + u[5:], "format version 1 is not supported"),
         (lambda u: u[:5] + b"\x01" + u[6:], "reserved bytes must be zero"),
         (lambda u: u[:8] + struct.pack("<I", 1 << 30) + u[12:], "more than the limit"),
         (lambda u: u + b"\0", "1 bytes after the last payload"),
-        (lambda u: u[:12] + b"[" + u[13:], "header: invalid"),
+        (lambda u: u[:12] + b"[" + u[13:], "header: not JSON"),
     ],
 )
 def test_malformed_framing_is_refused(mutate: object, message: str) -> None:
+    # Each defect under a checksum that holds: the check that names it must find it.
+    body = _unit()[:-TRAILER]
     with pytest.raises(IntermediateDataError, match=message):
-        decode_unit(mutate(_unit()))  # type: ignore[operator]
+        decode_unit(_reseal(mutate(body)))  # type: ignore[operator]
 
 
 def test_non_zero_padding_is_refused() -> None:
-    unit = bytearray(_unit("NONE"))
+    unit = bytearray(_unit("NONE")[:-TRAILER])
     header_end = 12 + struct.unpack_from("<I", unit, 8)[0]
     assert -header_end % ALIGNMENT, "the test needs a padded header"
     unit[header_end] = 7
     with pytest.raises(IntermediateDataError, match="padding before the payload is not zero"):
-        decode_unit(bytes(unit))
+        decode_unit(_reseal(bytes(unit)))
 
 
 def _header_case(edit: object, message: str, chain: str = "INT8+ZSTD") -> None:
@@ -129,6 +158,41 @@ def test_inconsistent_headers_are_refused() -> None:
     _header_case(undeclared, "ZSTD not among the unit's compression algorithms")
     _header_case(shape, "rawLength is 1024 but shape")
     _header_case(extra_property, "surprise")
+
+
+def _with_header_text(text: bytes, bodies: list[bytes]) -> bytes:
+    out = bytearray(MAGIC + bytes([VERSION, 0, 0, 0]) + struct.pack("<I", len(text)) + text)
+    for body in bodies:
+        out += bytes(-len(out) % ALIGNMENT) + body
+    return _reseal(bytes(out))
+
+
+def _repeat_a_key(text: bytes) -> bytes:
+    return text.replace(b'{"intermediate', b'{"payloads": [], "intermediate', 1)
+
+
+def _overflow_the_scale(text: bytes) -> bytes:
+    return text.replace(b'"scale": ', b'"scale": 1e400, "x": ', 1)
+
+
+def _nest_deeply(text: bytes) -> bytes:
+    return b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("edit", "reason"),
+    [
+        # The same strict reader as every other wire text: a repeated key is not "last wins".
+        (_repeat_a_key, "duplicate key 'payloads'"),
+        (_overflow_the_scale, "out of the binary64 range"),
+        (_nest_deeply, "nested too deeply"),
+    ],
+)
+def test_a_header_that_is_not_strict_json_is_refused(edit, reason: str) -> None:
+    header, bodies = _split(_unit("INT8+ZSTD"))
+    text = edit(json.dumps(header).encode())
+    with pytest.raises(IntermediateDataError, match=f"header: not JSON: .*{reason}"):
+        decode_unit(_with_header_text(text, bodies))
 
 
 def test_payload_length_must_match_the_bytes() -> None:
@@ -193,3 +257,14 @@ def test_encoding_refuses_arrays_that_do_not_match_the_information() -> None:
         encode_unit(information, wrong, chain)
     with pytest.raises(IntermediateDataError, match="'extra': not in the intermediate data"):
         encode_unit(information, {**ARRAYS, "extra": ARRAYS["shape"]}, chain)
+
+
+@pytest.mark.parametrize(
+    ("scale", "message"),
+    [(1e308, "restores values beyond"), (1e-320, "is zero in float32"), (1e39, "beyond")],
+)
+def test_an_int8_scale_the_tensor_type_cannot_hold_is_refused(scale: float, message: str) -> None:
+    header, rest = _split(_unit("INT8"))
+    header["payloads"][0]["quantization"]["scale"] = scale
+    with pytest.raises(IntermediateDataError, match=message):
+        decode_unit(_join(header, rest))

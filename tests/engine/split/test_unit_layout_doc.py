@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,8 @@ PAGE = Path(__file__).parents[3] / "docs" / "reference" / "intermediate-data-uni
 # The independent implementation: only what the page states.
 
 MAGIC = b"TSID"
-VERSION = 1
+VERSION = 2
+CHECKSUM = struct.Struct("<I")  # the page: CRC-32 (zlib's) of every byte before it
 RESERVED = bytes(3)
 ALIGN = 64
 PREFIX = struct.Struct("<4sB3sI")
@@ -162,16 +164,19 @@ def frame(header: dict[str, Any], bodies: list[bytes]) -> bytes:
     unit = bytearray(PREFIX.pack(MAGIC, VERSION, RESERVED, len(text)) + text)
     for body in bodies:
         unit += bytes(-len(unit) % ALIGN) + body
-    return bytes(unit)
+    return bytes(unit) + CHECKSUM.pack(zlib.crc32(unit))
 
 
 def split(unit: bytes) -> tuple[dict[str, Any], list[bytes]]:
     """The header and the payloads, after the framing checks of the page."""
-    if len(unit) < PREFIX.size:
-        raise Refused("shorter than the prefix")
+    if len(unit) < PREFIX.size + CHECKSUM.size:
+        raise Refused("shorter than the prefix and the checksum")
     magic, version, reserved, length = PREFIX.unpack_from(unit)
     if (magic, version, reserved) != (MAGIC, VERSION, RESERVED):
         raise Refused("prefix")
+    if zlib.crc32(unit[: -CHECKSUM.size]) != CHECKSUM.unpack(unit[-CHECKSUM.size :])[0]:
+        raise Refused("checksum")
+    unit = unit[: -CHECKSUM.size]
     if PREFIX.size + length > len(unit):
         raise Refused("truncated header")
     header = json.loads(unit[PREFIX.size : PREFIX.size + length].decode("utf-8"))
@@ -387,21 +392,31 @@ def _recompressed(unit: bytes, change: int) -> bytes:
     return frame(header, bodies)
 
 
+def _resealed(body: bytes) -> bytes:
+    return body + CHECKSUM.pack(zlib.crc32(body))
+
+
 def _mutated(unit: bytes, what: str) -> bytes:
     if what.startswith("content"):
         return _recompressed(unit, -1 if "short" in what else 1)
+    if what == "altered byte":
+        return unit[:20] + bytes([unit[20] ^ 0x40]) + unit[21:]
+    # The other defects under a checksum that holds, so that the check naming each is met.
+    unit = unit[: -CHECKSUM.size]
     length = PREFIX.unpack_from(unit)[-1]
     first = PREFIX.size + length + (-(PREFIX.size + length) % ALIGN)
     assert first > PREFIX.size + length, "the test needs padding before the first payload"
-    return {
-        "magic": b"TSIX" + unit[4:],
-        "version": unit[:4] + bytes([VERSION + 1]) + unit[5:],
-        "reserved": unit[:6] + b"\x01" + unit[7:],
-        "non-zero padding": unit[: first - 1] + b"\x01" + unit[first:],
-        "more padding than needed": unit[:first] + bytes(ALIGN) + unit[first:],
-        "trailing byte": unit + b"\0",
-        "truncated": unit[:-1],
-    }[what]
+    return _resealed(
+        {
+            "magic": b"TSIX" + unit[4:],
+            "version": unit[:4] + bytes([VERSION + 1]) + unit[5:],
+            "reserved": unit[:6] + b"\x01" + unit[7:],
+            "non-zero padding": unit[: first - 1] + b"\x01" + unit[first:],
+            "more padding than needed": unit[:first] + bytes(ALIGN) + unit[first:],
+            "trailing byte": unit + b"\0",
+            "truncated": unit[:-1],
+        }[what]
+    )
 
 
 @pytest.mark.parametrize(
@@ -414,6 +429,7 @@ def _mutated(unit: bytes, what: str) -> bytes:
         "more padding than needed",
         "trailing byte",
         "truncated",
+        "altered byte",
         "content a byte short",
         "content a byte long",
     ],

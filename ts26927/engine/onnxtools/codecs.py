@@ -156,18 +156,36 @@ def restore(
     element: ElementDataType,
     shape: Sequence[int],
     quantization: Int8Quantization | None,
+    name: str = "tensor",
 ) -> np.ndarray:
-    """The tensor from its (decompressed) bytes: reinterpret, then undo the reduction."""
+    """The tensor from its (decompressed) bytes: reinterpret, then undo the reduction.
+
+    A quantization whose restored values cannot all be finite, non-degenerate numbers of
+    the tensor's type is refused (a scale of 1e308 would restore infinities in float32; one
+    of 1e-320 would restore zeros for every level)."""
     encoded_dtype, dtype = numpy_dtype(encoded_type), numpy_dtype(element)
     if encoded_dtype is None or dtype is None:
         raise CodecNotSupportedError(str(element), "element type")
     values = np.frombuffer(raw, dtype=encoded_dtype).reshape(tuple(shape))
     if quantization is not None:
+        _check_quantization(name, quantization, dtype)
         restored = values.astype(dtype)
         restored -= dtype.type(quantization.zero_point)
         restored *= dtype.type(quantization.scale)
         return restored
     return values if encoded_dtype == dtype else values.astype(dtype)
+
+
+def _check_quantization(name: str, quantization: Int8Quantization, dtype: np.dtype) -> None:
+    info = np.finfo(dtype)
+    scale, zero = float(quantization.scale), float(quantization.zero_point)
+    reach = max(abs(-128.0 - zero), abs(127.0 - zero)) * scale
+    if not (np.isfinite(scale) and scale > 0) or reach > float(info.max):
+        raise CodecRangeError(
+            name, "INT8", f"scale {scale:g} restores values beyond ±{float(info.max):g}"
+        )
+    if float(dtype.type(scale)) == 0.0:
+        raise CodecRangeError(name, "INT8", f"scale {scale:g} is zero in {dtype}")
 
 
 def stated_error(

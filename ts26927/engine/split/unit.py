@@ -3,13 +3,16 @@
 Layout (all integers little-endian; :data:`PREFIX_FIELDS` is the prefix, field by field)::
 
     offset 0   magic "TSID" (4 bytes)
-    offset 4   format version, 1 (1 byte), then 3 reserved zero bytes
+    offset 4   format version, 2 (1 byte), then 3 reserved zero bytes
     offset 8   header length H (uint32)
     offset 12  header: UTF-8 JSON of IntermediateDataUnitHeader (H bytes)
     then, for each tensor in header order: zero padding up to a multiple of 64 bytes
     from the unit start, followed by the tensor's payload (payloadLength bytes)
+    then the CRC-32 of every byte before it (uint32; zlib's crc32, ISO-HDLC)
 
-The unit ends right after the last payload. Payloads start 64-byte aligned so that a
+The unit ends right after the checksum, which follows the last payload: a decoder refuses a
+unit altered or truncated in transit before it reads anything else (version 1 had no
+checksum). Payloads start 64-byte aligned so that a
 receiver can view uncompressed tensors in place (``NONE`` is zero-copy both ways: the
 encoder returns the pieces to write, the decoder returns arrays over the received bytes).
 The padding is exactly the minimum that aligns the next payload: a decoder computes each
@@ -26,6 +29,7 @@ it is generated from the constants here and in :mod:`ts26927.engine.onnxtools.co
 from __future__ import annotations
 
 import struct
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -36,7 +40,13 @@ from ts26927.engine.onnxtools import codecs
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.engine.onnxtools.dtypes import from_numpy, numpy_dtype
 from ts26927.engine.onnxtools.limits import UnitLimits
-from ts26927.errors import CodecNotSupportedError, DecompressionLimitError, IntermediateDataError
+from ts26927.errors import (
+    CodecNotSupportedError,
+    CodecRangeError,
+    DecompressionLimitError,
+    IntermediateDataError,
+)
+from ts26927.models import wire_json
 from ts26927.models.intermediate_data import CompressionAlgorithm, IntermediateDataInformation
 from ts26927.models.intermediate_unit import (
     IntermediateDataUnitHeader,
@@ -44,9 +54,10 @@ from ts26927.models.intermediate_unit import (
     chain_name,
 )
 from ts26927.models.split_model import SplitPointInformation
+from ts26927.models.wire_json import JsonTextError
 
 MAGIC = b"TSID"
-VERSION = 1
+VERSION = 2
 RESERVED = bytes(3)
 ALIGNMENT = 64
 #: The fixed prefix before the JSON header, field by field: (name, ``struct`` code).
@@ -58,6 +69,9 @@ PREFIX_FIELDS: tuple[tuple[str, str], ...] = (
 )
 #: Little-endian, standard sizes, no gaps between the fields.
 PREFIX = struct.Struct("<" + "".join(code for _, code in PREFIX_FIELDS))
+#: The integrity check after the last payload: CRC-32 (zlib's, ISO-HDLC) of every byte
+#: before it, little-endian.
+TRAILER = struct.Struct("<I")
 #: The compression algorithms this decoder undoes; FC_VCM and unknown values are refused.
 SUPPORTED_ALGORITHMS = frozenset(CompressionAlgorithm) - {CompressionAlgorithm.FC_VCM}
 
@@ -135,6 +149,10 @@ def encode_unit(
             parts.append(bytes(padding))
         parts.append(body)
         position += padding + body.nbytes
+    checksum = 0
+    for part in parts:
+        checksum = zlib.crc32(part, checksum)
+    parts.append(TRAILER.pack(checksum))
     return EncodedUnit(header, parts)
 
 
@@ -148,7 +166,7 @@ def decode_unit(
     which is a :class:`CodecNotSupportedError`.
     """
     limits = limits or UnitLimits()
-    view = memoryview(data).cast("B")
+    view = _verified(memoryview(data).cast("B"))
     header = _read_header(view, limits)
     infos = header.intermediate_data_information.tensors
     decoded_size = 0
@@ -181,13 +199,19 @@ def decode_unit(
                 raise IntermediateDataError(
                     f"payload {index} ({payload.name!r})", str(error)
                 ) from None
-        tensors[tensor.name] = codecs.restore(
-            raw,
-            payload.encoded_element_data_type,
-            tensor.tensor_element_data_type,
-            tensor.tensor_shape,
-            payload.quantization,
-        )
+        try:
+            tensors[tensor.name] = codecs.restore(
+                raw,
+                payload.encoded_element_data_type,
+                tensor.tensor_element_data_type,
+                tensor.tensor_shape,
+                payload.quantization,
+                name=tensor.name,
+            )
+        except CodecRangeError as error:
+            raise IntermediateDataError(
+                f"payload {index} ({payload.name!r})", error.reason
+            ) from None
     return DecodedUnit(header, tensors)
 
 
@@ -197,18 +221,32 @@ def unit_chain_name(header: IntermediateDataUnitHeader) -> str:
     return chain_name(algorithms or [CompressionAlgorithm.NONE])
 
 
-def _read_header(view: memoryview, limits: UnitLimits) -> IntermediateDataUnitHeader:
-    if view.nbytes < PREFIX.size:
+def _verified(view: memoryview) -> memoryview:
+    """The unit without its checksum, once the prefix is one of ours and the checksum holds."""
+    least = PREFIX.size + TRAILER.size
+    if view.nbytes < least:
         raise IntermediateDataError(
-            "offset 0", f"truncated: {view.nbytes} bytes, the fixed header needs {PREFIX.size}"
+            "offset 0", f"truncated: {view.nbytes} bytes, a unit has at least {least}"
         )
-    magic, version, reserved, length = PREFIX.unpack_from(view)
+    magic, version, reserved, _ = PREFIX.unpack_from(view)
     if magic != MAGIC:
         raise IntermediateDataError("offset 0", f"not an intermediate data unit (magic {magic!r})")
     if version != VERSION:
         raise IntermediateDataError("offset 4", f"format version {version} is not supported")
     if reserved != RESERVED:
         raise IntermediateDataError("offset 5", "reserved bytes must be zero")
+    body = view[: view.nbytes - TRAILER.size]
+    (stated,) = TRAILER.unpack_from(view, body.nbytes)
+    if zlib.crc32(body) != stated:
+        raise IntermediateDataError(
+            f"offset {body.nbytes}",
+            "the CRC-32 does not match: the unit was altered or truncated in transit",
+        )
+    return body
+
+
+def _read_header(view: memoryview, limits: UnitLimits) -> IntermediateDataUnitHeader:
+    _, _, _, length = PREFIX.unpack_from(view)
     if length > limits.max_header_bytes:
         raise IntermediateDataError(
             "offset 8",
@@ -220,7 +258,9 @@ def _read_header(view: memoryview, limits: UnitLimits) -> IntermediateDataUnitHe
         )
     text = view[PREFIX.size : PREFIX.size + length].tobytes()
     try:
-        return IntermediateDataUnitHeader.from_json(text)
+        return IntermediateDataUnitHeader.from_wire(wire_json.loads(text))
+    except JsonTextError as error:
+        raise IntermediateDataError("header", f"not JSON: {error}") from None
     except ValidationError as error:
         problems = "; ".join(
             f"/{'/'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:5]
