@@ -5,6 +5,7 @@ a misbehaviour performs it (any other step is echoed back, message and attachmen
 
     --log FILE      append every line read and written (``> `` / ``< ``) for schema checks
     --child FILE    start a grandchild (``sleep``) and write "<own pid> <child pid>" to FILE
+    --escape        with --child: the grandchild leaves the process group (``setsid``)
     --ignore-stdin  stop reading stdin after the handshake (and never exit on its end)
     --vary FILE     describe itself with another version at every start (counted in FILE)
 """
@@ -25,6 +26,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--start", default="ok")
 parser.add_argument("--log")
 parser.add_argument("--child")
+parser.add_argument("--escape", action="store_true")
 parser.add_argument("--ignore-stdin", action="store_true")
 parser.add_argument("--vary")
 args = parser.parse_args()
@@ -46,7 +48,7 @@ def reply(data: object) -> None:
 
 
 if args.child:
-    child = subprocess.Popen(["sleep", "300"])
+    child = subprocess.Popen(["sleep", "300"], start_new_session=args.escape)
     with open(args.child, "w", encoding="utf-8") as f:
         f.write(f"{os.getpid()} {child.pid}")
 

@@ -4,6 +4,7 @@ break (each with its typed error, none with a hang), timeouts, bounds and clean-
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import time
 from pathlib import Path
@@ -250,6 +251,15 @@ def test_stop_ends_the_harness_and_everything_it_started(tmp_path: Path) -> None
         assert own == iut.pid and running(own) and running(child)
     assert not running(own) and gone(child) and iut.pid is None
     iut.stop()  # stopping twice is harmless
+
+
+def test_stop_ends_a_grandchild_that_left_the_process_group(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    with StdioImplementation(scripted_argv("--child", str(pids), "--escape")) as iut:
+        iut.setup(*SETUP)
+        own, child = map(int, pids.read_text().split())
+        assert os.getpgid(child) != os.getpgid(own), "the grandchild must have left the group"
+    assert not running(own) and gone(child)
 
 
 def test_stop_kills_a_harness_that_ignores_it(tmp_path: Path) -> None:

@@ -212,3 +212,16 @@ def test_the_version_is_checked_before_the_shape() -> None:
         parse_started("h", {"implementation": {}})
     with pytest.raises(HarnessReplyError, match="/implementation/name"):
         parse_started("h", {"version": 1, "implementation": {"version": "1"}})
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b'{"seq": 1, "outputs": ' + b"[" * 100_000 + b"\n", "nested too deeply"),
+        (b'{"seq": 1, "seq": 2, "outputs": []}\n', "duplicate key 'seq'"),
+        (b'{"seq": 1, "x": 1e999, "outputs": []}\n', "out of the binary64 range"),
+    ],
+)
+def test_hostile_reply_lines_are_typed_reply_errors(line: bytes, reason: str) -> None:
+    with pytest.raises(HarnessReplyError, match=reason):
+        parse_line("h", "reply", line)

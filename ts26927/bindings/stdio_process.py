@@ -21,6 +21,7 @@ import time
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ts26927.errors import (
     HarnessExitedError,
@@ -91,6 +92,9 @@ class HarnessProcess:
         self._closed = threading.Event()
         self._reaped = False
         self._write_timed_out = False
+        # Descendants seen while the harness runs, by (pid, start time): one that leaves the
+        # process group (setsid) escapes killpg, and is killed by pid at close.
+        self._descendants: set[tuple[int, str]] = set()
         self._threads = [
             threading.Thread(target=self._read_stdout, name=f"harness-out-{self.pid}", daemon=True),
             threading.Thread(
@@ -134,8 +138,12 @@ class HarnessProcess:
                     del self._stderr[:-STDERR_TAIL_BYTES]
 
     # -- talking --------------------------------------------------------------------------
+    def _remember_descendants(self) -> None:
+        self._descendants |= descendants(self.pid)
+
     def send(self, line: bytes, where: str, timeout_s: float) -> None:
         """Write one line; a harness that does not read it within ``timeout_s`` is killed."""
+        self._remember_descendants()
         stdin = self._proc.stdin
         assert stdin is not None
         watchdog = threading.Timer(timeout_s, self._write_timeout)
@@ -236,8 +244,13 @@ class HarnessProcess:
         group, reap the leader, close the pipes and join the threads."""
         if self._reaped:
             return
+        self._remember_descendants()
         self._status(timeout_s=grace_s)
         self.kill()
+        for pid, started in self._descendants:
+            if _start_time(pid) == started:  # the same process, not a reused pid
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
         self._proc.wait()
         self._reaped = True
         _LIVE.discard(self)
@@ -255,4 +268,32 @@ class HarnessProcess:
                 stream.close()
 
 
-__all__ = ["MAX_LINE_BYTES", "HarnessProcess"]
+def _start_time(pid: int) -> str | None:
+    """The process's start time in clock ticks (field 22 of /proc/PID/stat), or None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2 :].split()[19]
+
+
+def descendants(pid: int) -> set[tuple[int, str]]:
+    """Every live descendant of ``pid`` (Linux /proc; elsewhere none are found)."""
+    found: set[tuple[int, str]] = set()
+    stack = [pid]
+    while stack:
+        parent = stack.pop()
+        for children in Path(f"/proc/{parent}/task").glob("*/children"):
+            try:
+                pids = [int(p) for p in children.read_text().split()]
+            except OSError:
+                continue
+            for child in pids:
+                started = _start_time(child)
+                if started is not None and (child, started) not in found:
+                    found.add((child, started))
+                    stack.append(child)
+    return found
+
+
+__all__ = ["MAX_LINE_BYTES", "HarnessProcess", "descendants"]
