@@ -263,8 +263,9 @@ class SchemaStrategies:
     def _number(schema: dict) -> st.SearchStrategy[Json]:
         return st.floats(
             schema.get("minimum"), schema.get("maximum"), allow_nan=False, allow_infinity=False
-        ) | st.integers(
-            math.ceil(schema.get("minimum", -(10**9))), math.floor(schema.get("maximum", 10**9))
+        ) | st.integers(  # integers in a number: the binary64 bounds stand for "unbounded"
+            math.ceil(max(schema.get("minimum", -(10**9)), -(10**9))),
+            math.floor(min(schema.get("maximum", 10**9), 10**9)),
         )
 
 

@@ -197,3 +197,26 @@ def test_openapi_components_carry_the_same_origins() -> None:
         assert components[name]["description"] == document["description"]
         for prop, node in document["properties"].items():
             assert components[name]["properties"][prop][TR_KEY] == node[TR_KEY], (name, prop)
+
+
+def _number_nodes(node: Any, where: str = "") -> Any:
+    if isinstance(node, dict):
+        if node.get("type") == "number":
+            yield where, node
+        for key, value in node.items():
+            yield from _number_nodes(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _number_nodes(value, f"{where}/{index}")
+
+
+@pytest.mark.parametrize("name", list(TYPES))
+def test_every_number_is_bounded_so_an_overflow_read_as_infinity_is_invalid(name: str) -> None:
+    document = schemas.type_schema(name)
+    for where, node in _number_nodes(document):
+        assert {"maximum", "exclusiveMaximum"} & set(node), where
+        assert {"minimum", "exclusiveMinimum"} & set(node), where
+        validator = Draft202012Validator({**node, "$defs": document.get("$defs", {})})
+        # What a reader that maps overflow to infinity (Python's, JavaScript's) produces:
+        assert not validator.is_valid(json.loads("1e400")), where
+        assert not validator.is_valid(json.loads("-1e400")), where

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -38,8 +39,18 @@ class _WireSchema(GenerateJsonSchema):
 
     Optional properties are absent rather than null, so ``X | None`` exports as ``X`` and
     the ``default: null`` annotation is dropped; property titles (pydantic's "Modelsize")
-    add nothing to the descriptions and are left out.
+    add nothing to the descriptions and are left out. Numbers are bounded by the binary64
+    range where nothing tighter bounds them: a validator whose JSON reader turns ``1e400``
+    into infinity then refuses it, as ``ts26927 validate`` does.
     """
+
+    def float_schema(self, schema: core_schema.FloatSchema) -> JsonSchemaValue:
+        json_schema = super().float_schema(schema)
+        if "maximum" not in json_schema and "exclusiveMaximum" not in json_schema:
+            json_schema["maximum"] = sys.float_info.max
+        if "minimum" not in json_schema and "exclusiveMinimum" not in json_schema:
+            json_schema["minimum"] = -sys.float_info.max
+        return json_schema
 
     def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
         return self.generate_inner(schema["schema"])
