@@ -77,3 +77,37 @@ def test_load_json_refuses_oversized_documents(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(validation, "MAX_DOCUMENT_BYTES", 10)
     with pytest.raises(DocumentError, match="larger than 10 bytes"):
         validation.load_json('{"modelIdentifier": "m"}', "doc.json")
+
+
+def test_out_of_range_numbers_are_invalid_with_their_pointer() -> None:
+    data = validation.load_json('{"modelIdentifier": "m", "accuracy": 1e400}', "doc")
+    with pytest.raises(InvalidDocumentError) as caught:
+        validation.parse("AiModelInformation", data)
+    assert [(i.pointer, i.reason) for i in caught.value.issues] == [
+        ("/accuracy", "the number 1e400 is out of the binary64 range")
+    ]
+    data = validation.load_json('{"modelIdentifier": "m", "accuracy": 1e-400}', "doc")
+    with pytest.raises(InvalidDocumentError, match="underflows to zero"):
+        validation.parse("AiModelInformation", data)
+
+
+def test_a_float_that_is_not_finite_built_in_process_is_invalid_not_raised() -> None:
+    with pytest.raises(InvalidDocumentError):
+        validation.parse("StatusReport", {"inferenceLatency": float("inf")})
+
+
+def test_the_issues_reported_are_bounded_and_the_rest_counted() -> None:
+    items = [{"name": "x"} for _ in range(50_000)]
+    data = {"modelId": "m", "parameters": items}
+    with pytest.raises(InvalidDocumentError) as caught:
+        validation.parse("ModelUpdateInformation", data)
+    issues = caught.value.issues
+    assert len(issues) == validation.MAX_ISSUES + 1
+    assert issues[-1].reason.startswith("and more than 9999 more issues")
+    assert all(len(i.reason) <= validation.MAX_REASON for i in issues)
+
+
+def test_a_document_of_too_many_values_is_refused_before_it_is_built() -> None:
+    text = "[" + ",".join(["{}"] * 1_100_000) + "]"
+    with pytest.raises(DocumentError, match="more than 1000000 values"):
+        validation.load_json(text, "doc")

@@ -118,3 +118,36 @@ def test_run_help_names_every_target_kind(capsys) -> None:
         main(["conformance", "run", "--help"])
     out = capsys.readouterr().out
     assert "python:package.module:factory" in out and "stdio:COMMAND" in out
+
+
+@pytest.mark.parametrize(
+    ("option", "path", "message"),
+    [
+        ("--report", "{tmp}/no/such/folder/r.json", "does not exist"),
+        ("--report", "{tmp}", "is a folder"),
+        ("--junit", "{tmp}/missing/r.xml", "does not exist"),
+        ("--expectations", "{tmp}/missing.json", "cannot be read"),
+        ("--expectations", "{tmp}/deep.json", "nested too deeply"),
+    ],
+)
+def test_bad_file_options_are_usage_errors_before_the_run(
+    tmp_path: Path, capsys, option: str, path: str, message: str
+) -> None:
+    (tmp_path / "deep.json").write_text("[" * 100_000)
+    code = main(["conformance", "run", "--case", "5.2.2.2.1-model-delivery-001",
+                 option, path.format(tmp=tmp_path)])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 2 and message in captured.err
+    assert "running" not in captured.out  # refused before anything ran
+
+
+def test_a_run_that_cannot_reach_its_target_still_writes_a_report(tmp_path: Path, capsys) -> None:
+    report, junit = tmp_path / "r.json", tmp_path / "r.xml"
+    target = "stdio:/no/such/harness"
+    code = main(["conformance", "run", "--case", "5.2.2.2.1-*", "--target", target,
+                 "--report", str(report), "--junit", str(junit)])  # fmt: skip
+    assert code == 2
+    data = json.loads(report.read_text())
+    assert data["summary"]["error"] == 5 and not data["succeeded"]
+    assert all("could not be reached" in r["reason"] for r in data["results"])
+    assert ET.fromstring(junit.read_text()).get("errors") == "5"

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ts26927 import validation
-from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, read_document
 from ts26927.errors import DocumentError, UnknownFlowError
 from ts26927.flows import FLOWS, get_flow
 from ts26927.flows.mermaid import sequence_diagram
@@ -100,16 +100,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     try:
         flow = get_flow(args.flow)
-        if args.trace == "-":
-            text, source = sys.stdin.buffer.read(validation.MAX_DOCUMENT_BYTES + 1), "<stdin>"
-        else:
-            try:
-                with open(args.trace, "rb") as handle:
-                    text = handle.read(validation.MAX_DOCUMENT_BYTES + 1)
-            except OSError as error:
-                raise DocumentError(args.trace, f"cannot read: {error.strerror or error}") from None
-            source = args.trace
-        trace = validation.load_json(text, source)
+        trace = validation.load_json(*read_document(args.trace))
     except (UnknownFlowError, DocumentError) as error:
         print(f"ts26927 flows check: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -8,19 +8,10 @@ import sys
 from pathlib import Path
 
 from ts26927 import docgen, schemas, trace, validation, walkthrough
-from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, read_document
 from ts26927.errors import DocumentError, InvalidDocumentError, SchemaDriftError, UnknownTypeError
+from ts26927.models import wire_json
 from ts26927.models.registry import TYPES, get_type
-
-
-def _read(path: str) -> tuple[bytes, str]:
-    if path == "-":
-        return sys.stdin.buffer.read(validation.MAX_DOCUMENT_BYTES + 1), "<stdin>"
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(validation.MAX_DOCUMENT_BYTES + 1), path
-    except OSError as error:
-        raise DocumentError(path, f"cannot read: {error.strerror or error}") from None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -33,7 +24,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         get_type(args.type)
-        data = validation.load_json(*_read(args.file))
+        data = validation.load_json(*read_document(args.file))
         validation.parse(args.type, data)
     except (UnknownTypeError, DocumentError) as error:
         print(f"ts26927 validate: {error}", file=sys.stderr)
@@ -126,7 +117,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the ``ts26927`` parser."""
-    p = sub.add_parser("validate", help="validate a JSON document against a type")
+    p = sub.add_parser(
+        "validate",
+        help="validate a JSON document against a type",
+        epilog=(
+            f"Limits: a document of at most {validation.MAX_DOCUMENT_BYTES // 2**20} MiB and "
+            f"{wire_json.MAX_VALUES:,} values, numbers within IEEE 754 binary64 (no NaN or "
+            f"infinities), no duplicate keys, UTF-8; the first {validation.MAX_ISSUES} "
+            "issues are listed and the rest counted. Exit 0 valid, 1 invalid, 2 unreadable "
+            "or over a limit."
+        ),
+    )
     p.add_argument("type", nargs="?", metavar="TYPE", help="type name (see --list)")
     p.add_argument("file", nargs="?", metavar="FILE", help="JSON file, or - for stdin")
     p.add_argument("--list", action="store_true", help="list the types and exit")
