@@ -1,5 +1,5 @@
 """Benchmark subcommands: ``bench split``, ``bench fl``, ``bench delivery``,
-``bench conformance``."""
+``bench conformance``, ``bench hostile``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from ts26927.bench import conformance as conformance_bench
 from ts26927.bench import delivery as delivery_bench
 from ts26927.bench import fl as fl_bench
+from ts26927.bench import hostile as hostile_bench
 from ts26927.bench import split as split_bench
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from ts26927.engine.embedded.zoo import LIGHT
@@ -62,6 +63,14 @@ def cmd_delivery(args: argparse.Namespace) -> int:
         seed=args.seed, repeat=args.repeat, progress=progress, large=args.model
     )
     return _emit(result, as_json=args.json)
+
+
+def cmd_hostile(args: argparse.Namespace) -> int:
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"bench hostile: {message}", file=sys.stderr, flush=True)
+
+    return _emit(hostile_bench.run(progress=progress), as_json=args.json)
 
 
 def _emit(result: dict, *, as_json: bool) -> int:
@@ -124,6 +133,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--repeat", type=_positive, default=3, help="timed runs")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_delivery)
+
+    p = actions.add_parser(
+        "hostile", help="hostile documents up to the size cap: time and peak memory of validate"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=cmd_hostile)
 
     p = actions.add_parser("conformance", help="the whole conformance suite in process")
     p.add_argument("--json", action="store_true", help="print one JSON object")
