@@ -127,9 +127,9 @@ class FlowSession:
         )
 
     def _check_parties(self, step: Step, sender: str | None, receiver: str | None) -> None:
-        expected = {(step.sender, step.receiver)}
+        expected = [(step.sender, step.receiver)]
         if step.either_direction:
-            expected.add((step.receiver, step.sender))
+            expected.append((step.receiver, step.sender))
         if sender is None and receiver is None:
             return
         if not any(_is(sender, s) and _is(receiver, r) for s, r in expected):
@@ -196,11 +196,18 @@ class FlowSession:
             raise SessionRestoreError(f"unknown view {data.get('view')!r}") from None
         session = cls(flow, view=view)
         for index, entry in enumerate(data["history"]):
-            if not isinstance(entry, dict) or "step" not in entry:
-                raise SessionRestoreError(f"/history/{index}: not a step entry")
+            if not isinstance(entry, dict) or not isinstance(entry.get("step"), str):
+                raise SessionRestoreError(
+                    f"/history/{index}: not a step entry (an object with a 'step' string)"
+                )
+            for key in ("sender", "receiver"):
+                if not isinstance(entry.get(key), str):
+                    raise SessionRestoreError(
+                        f"/history/{index}/{key}: missing or not a logical function key"
+                    )
             try:
                 session.accept(
-                    str(entry["step"]),
+                    entry["step"],
                     entry.get("message"),
                     sender=entry.get("sender"),
                     receiver=entry.get("receiver"),

@@ -174,3 +174,194 @@ def test_no_blend_of_values_at_the_top_of_float32_overflows(
     assert result is not None and np.isfinite(result[0]).all()
     exact = sum(float(a[0][0]) * n for a, n in updates) / sum(n for _, n in updates)
     assert result[0][0] == pytest.approx(exact, rel=1e-5, abs=1e33)
+
+
+# --- inputs other than float32: the weighted mean, exactly ---------------------------------
+
+
+def _exact_mean(updates: list[tuple[list[np.ndarray], int]]) -> list[np.ndarray]:
+    """The sample-weighted mean in float64, written out as sum(n * a) / sum(n)."""
+    total = sum(n for _, n in updates)
+    return [
+        np.sum([a[i].astype(np.float64) * n for a, n in updates], axis=0) / total
+        for i in range(len(updates[0][0]))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dtype", "result_dtype", "rtol"),
+    [
+        (np.float64, np.float64, 1e-13),
+        (np.float16, np.float32, 1e-6),
+        (np.int64, np.float64, 1e-13),
+        (np.int32, np.float64, 1e-13),
+        (np.int8, np.float32, 1e-6),
+    ],
+)
+def test_fedavg_of_other_types_is_the_exact_weighted_mean(
+    dtype: type, result_dtype: type, rtol: float
+) -> None:
+    updates = [
+        ([np.array([1, 2, 3], dtype), np.array([[10], [-20]], dtype)], 1),
+        ([np.array([4, 5, 6], dtype), np.array([[40], [-80]], dtype)], 2),
+        ([np.array([7, 8, 9], dtype), np.array([[70], [-50]], dtype)], 3),
+    ]
+    result = fedavg(updates)
+    assert result is not None and [r.dtype for r in result] == [result_dtype] * 2
+    # (1*1 + 2*4 + 3*7) / 6 = 5, (1*2 + 2*5 + 3*8) / 6 = 6, ...: a sum, not a difference.
+    np.testing.assert_allclose(result[0], [5.0, 6.0, 7.0], rtol=rtol)
+    np.testing.assert_allclose(result[1], [[50.0], [-55.0]], rtol=rtol)
+    for got, want in zip(result, _exact_mean(updates), strict=True):
+        np.testing.assert_allclose(got, want, rtol=rtol)
+    assert updates[0][0][0].dtype == dtype and list(updates[0][0][0]) == [1, 2, 3]
+
+
+def test_a_float32_update_joins_a_float64_first_update_in_float64() -> None:
+    updates = [([np.full(3, 0.1, np.float64)], 3), ([np.full(3, 1.0, np.float32)], 1)]
+    result = fedavg(updates)
+    assert result is not None and result[0].dtype == np.float64
+    np.testing.assert_allclose(result[0], np.full(3, (0.3 + 1.0) / 4), rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float16, np.int64])
+def test_fedavg_of_other_types_over_more_than_one_chunk(
+    monkeypatch: pytest.MonkeyPatch, dtype: type
+) -> None:
+    monkeypatch.setattr("ts26927.engine.federated.aggregate.CHUNK_ELEMENTS", 7)
+    rng = np.random.default_rng(5)
+    updates = [
+        (
+            [
+                (rng.standard_normal(50) * 100).astype(dtype),
+                rng.integers(-9, 9, (3, 5)).astype(dtype),
+            ],
+            n,
+        )
+        for n in (1, 4, 11, 2)
+    ]
+    result = fedavg(updates)
+    assert result is not None
+    for got, want in zip(result, _exact_mean(updates), strict=True):
+        assert got.shape == want.shape
+        atol = 1e-9 if got.dtype == np.float64 else 1e-5  # float32 steps at these values ~1e-5
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=atol)  # every chunk and the tail
+
+
+def test_weights_of_very_different_sizes() -> None:
+    small, large = np.array([1000.0, -1.0]), np.array([0.0, 1.0])
+    result = fedavg([([small], 1), ([large], 10**9)])
+    assert result is not None
+    # Exact to float64 precision at the scale of the inputs (1000).
+    np.testing.assert_allclose(result[0], (small + large * 10**9) / (10**9 + 1), atol=1e-12)
+    assert result[0][0] == pytest.approx(1e-6, rel=1e-6)  # the one example still counts
+    # The order of the clients does not change the mean.
+    again = fedavg([([large], 10**9), ([small], 1)])
+    assert again is not None
+    np.testing.assert_allclose(again[0], result[0], atol=1e-12)
+
+
+def test_fedavg_refuses_a_non_positive_count_in_any_update() -> None:
+    one = [np.ones(2, np.float32)]
+    assert fedavg([(one, 1)]) is not None  # one example is enough
+    for count in (0, -3):
+        with pytest.raises(ValueError) as caught:
+            fedavg([(one, 5), (one, count)])
+        assert str(caught.value) == f"an update needs a positive number of examples, got {count}"
+
+
+def test_fedavg_names_the_mismatch() -> None:
+    one = [np.ones(3, np.float32), np.ones(2, np.float32)]
+    with pytest.raises(ValueError) as caught:
+        fedavg([(one, 1), (one, 1), ([*one, np.ones(1, np.float32)], 1)])
+    assert str(caught.value) == "an update of 3 arrays, expected 2"
+    with pytest.raises(ValueError) as caught:
+        fedavg([(one, 1), ([one[0], np.ones((2, 1), np.float32)], 1)])
+    assert str(caught.value) == "an array of shape (2, 1), expected (2,)"
+
+
+# --- the robust aggregators refuse updates of another structure ----------------------------
+
+
+@pytest.mark.parametrize("aggregator", [aggregate.coordinate_median, trimmed_mean])
+@pytest.mark.parametrize(
+    ("other", "reason"),
+    [
+        ([np.ones(4, np.float32)], "an update of 1 arrays, expected 2"),
+        ([np.ones(4, np.float32)] * 3, "an update of 3 arrays, expected 2"),
+        ([np.ones((2, 2), np.float32), np.ones(1)], "an array of shape (2, 2), expected (4,)"),
+        ([np.ones(4, np.float32), np.ones(2)], "an array of shape (2,), expected (1,)"),
+    ],
+)
+def test_robust_aggregators_refuse_another_structure(
+    aggregator: object, other: list[np.ndarray], reason: str
+) -> None:
+    first = [np.ones(4, np.float32), np.ones(1, np.float32)]
+    with pytest.raises(ValueError) as caught:
+        aggregator([(first, 1), (first, 1), (other, 1)])  # type: ignore[operator]
+    assert str(caught.value) == reason
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float16, np.int32])
+def test_robust_aggregators_of_other_types(monkeypatch: pytest.MonkeyPatch, dtype: type) -> None:
+    monkeypatch.setattr("ts26927.engine.federated.aggregate.CHUNK_ELEMENTS", 10)  # 2 per chunk
+    values = [[1, 9, 4], [2, -7, 5], [3, 8, 100], [50, 0, 6], [5, 1, 7]]
+    updates = [([np.array(v, dtype)], 1) for v in values]
+    median = aggregate.coordinate_median(updates)
+    trimmed = trimmed_mean(updates, 0.2)  # drops one largest and one smallest per coordinate
+    assert median is not None and trimmed is not None
+    np.testing.assert_array_equal(median[0], [3, 1, 6])
+    np.testing.assert_allclose(trimmed[0], [(2 + 3 + 5) / 3, (0 + 1 + 8) / 3, (5 + 6 + 7) / 3])
+
+
+# --- trimming at its bounds ------------------------------------------------------------------
+
+
+def _column(*values: float) -> list[tuple[list[np.ndarray], int]]:
+    return [([np.array([v], np.float64)], n) for n, v in enumerate(values, start=1)]
+
+
+def test_trim_fraction_zero_is_the_plain_unweighted_mean() -> None:
+    updates = _column(1.0, 2.0, 9.0, -4.0)
+    result = trimmed_mean(updates, 0.0)
+    assert result is not None and result[0][0] == pytest.approx((1 + 2 + 9 - 4) / 4)
+
+
+@pytest.mark.parametrize(
+    ("fraction", "expected"),
+    [
+        (0.19, (1 + 2 + 9 - 4 + 100) / 5),  # 5 * 0.19 < 1: nothing trimmed
+        (0.2, (1 + 2 + 9) / 3),  # 5 * 0.2 = 1: one trimmed from each end
+        (0.39, (1 + 2 + 9) / 3),
+        (0.4, 2.0),  # two from each end: the median remains
+        (0.49, 2.0),
+    ],
+)
+def test_trimming_counts_whole_clients(fraction: float, expected: float) -> None:
+    result = trimmed_mean(_column(1.0, 2.0, 9.0, -4.0, 100.0), fraction)
+    assert result is not None and result[0][0] == pytest.approx(expected)
+
+
+def test_the_largest_trim_leaves_one_client() -> None:
+    for clients in (1, 2, 3):
+        updates = _column(*range(clients))
+        result = trimmed_mean(updates, 0.49)
+        assert result is not None and result[0][0] == pytest.approx((clients - 1) / 2)
+
+
+@pytest.mark.parametrize("fraction", [0.5, -0.01, 1.0, float("nan")])
+def test_trim_fractions_out_of_range_are_refused(fraction: float) -> None:
+    with pytest.raises(ValueError) as caught:
+        trimmed_mean(_column(1.0, 2.0), fraction)
+    assert str(caught.value) == f"trim_fraction must be in [0, 0.5), got {fraction}"
+
+
+def test_the_median_of_an_even_count_is_the_middle_pair_mean() -> None:
+    result = aggregate.coordinate_median(_column(1.0, 10.0, 2.0, 50.0))
+    assert result is not None and result[0][0] == pytest.approx(6.0)
+
+
+def test_the_baseline_weights_by_examples() -> None:
+    updates = [([np.array([1.0, 2.0])], 1), ([np.array([4.0, 8.0])], 3)]
+    result = aggregate.weighted_average_baseline(updates)
+    assert result is not None
+    np.testing.assert_allclose(result[0], [13 / 4, 26 / 4])

@@ -66,10 +66,13 @@ def _blend(mean: np.ndarray, a: np.ndarray, share: float) -> None:
     flat_mean, flat_a = mean.reshape(-1), a.reshape(-1)
     step = max(1, min(flat_mean.size, CHUNK_ELEMENTS))
     scratch = np.empty(step, mean.dtype)
+    # The product in the wider of the two types: a float16 update scaled in float16 would
+    # round every product to 11 bits before it reaches a float32 mean.
+    work = np.promote_types(mean.dtype, a.dtype)
     for begin in range(0, flat_mean.size, step):
         end = min(begin + step, flat_mean.size)
         part, added = flat_mean[begin:end], scratch[: end - begin]
-        np.multiply(flat_a[begin:end], share, out=added, casting="same_kind")
+        np.multiply(flat_a[begin:end], share, out=added, dtype=work, casting="same_kind")
         part *= 1.0 - share
         part += added
 
@@ -88,6 +91,12 @@ def _chunked(updates: list[Update], reduce: object) -> list[np.ndarray] | None:
     if not updates:
         return None
     first = updates[0][0]
+    for arrays, _ in updates[1:]:  # the same structure as the first, as fedavg requires
+        if len(arrays) != len(first):
+            raise ValueError(f"an update of {len(arrays)} arrays, expected {len(first)}")
+        for a, expected in zip(arrays, first, strict=True):
+            if np.shape(a) != np.shape(expected):
+                raise ValueError(f"an array of shape {np.shape(a)}, expected {np.shape(expected)}")
     result = [np.empty_like(a, dtype=np.result_type(a, np.float32)) for a in first]
     step = max(1, CHUNK_ELEMENTS // len(updates))
     for index, out in enumerate(result):
