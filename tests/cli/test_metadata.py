@@ -167,5 +167,24 @@ def test_version_names_the_tr_edition(capsys: pytest.CaptureFixture[str]) -> Non
 
     with pytest.raises(SystemExit):
         main(["--version"])
-    assert TR_EDITION in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert TR_EDITION in out
     assert "Release" in TR_EDITION
+
+
+def test_package_suite_and_schemas_have_one_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """The build, the suite's reports and the schemas' `$id` all read ts26927.__version__."""
+    from importlib.metadata import version
+
+    from ts26927 import __version__
+    from ts26927.conformance import SUITE_VERSION
+    from ts26927.schemas import ID_PREFIX
+
+    assert version("ts26927") == __version__ == SUITE_VERSION
+    major_minor = ".".join(__version__.split(".")[:2])
+    assert f"urn:ts26927:schema:{major_minor}:" == ID_PREFIX
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    out = capsys.readouterr().out
+    assert f"ts26927 {__version__}" in out and f"suite {__version__}" in out
+    assert f"schemas {major_minor})" in out

@@ -14,10 +14,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ts26927 import TR_EDITION, __version__
-from ts26927.cli import bench, conformance, fl, flows, metadata, models, split
+from ts26927 import SCHEMA_VERSION, TR_EDITION, __version__
+from ts26927.cli import bench, conformance, data, fl, flows, metadata, models, split
 
-COMMANDS = (metadata, flows, fl, split, bench, models, conformance)
+COMMANDS = (metadata, flows, fl, split, bench, models, conformance, data)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -25,7 +25,10 @@ def parser() -> argparse.ArgumentParser:
         prog="ts26927", description="Reference library for 3GPP TR 26.927."
     )
     root.add_argument(
-        "--version", action="version", version=f"ts26927 {__version__} ({TR_EDITION})"
+        "--version",
+        action="version",
+        version=f"ts26927 {__version__} ({TR_EDITION}; suite {__version__}, "
+        f"schemas {SCHEMA_VERSION})",
     )
     sub = root.add_subparsers(dest="command", required=True)
     for module in COMMANDS:

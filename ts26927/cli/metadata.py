@@ -12,6 +12,7 @@ from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, read_document
 from ts26927.errors import DocumentError, InvalidDocumentError, SchemaDriftError, UnknownTypeError
 from ts26927.models import wire_json
 from ts26927.models.registry import TYPES, get_type
+from ts26927.resources import resource_path
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -112,7 +113,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    return EXIT_OK if walkthrough.run(Path(args.schemas), Path(args.docs)) else EXIT_INVALID
+    # Outside a checkout the shipped copy of the schemas is the one to check.
+    schema_dir = Path(args.schemas) if args.schemas else resource_path("schemas")
+    return EXIT_OK if walkthrough.run(schema_dir, Path(args.docs)) else EXIT_INVALID
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -151,6 +154,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("demo", help="walk every model, schema and TR row, printing each check")
-    p.add_argument("--schemas", default="schemas", help="schema directory to check")
+    p.add_argument("--schemas", help="schema directory to check (default: the installed schemas)")
     p.add_argument("--docs", default="docs", help="docs directory to check")
     p.set_defaults(func=cmd_demo)

@@ -2,5 +2,7 @@
 verdicts tied to TR clauses and steps. The cases are data in ``cases/`` beside this
 package, installed with it."""
 
-#: Version of the suite (the case files and their checks).
-SUITE_VERSION = "0.1.0"
+from ts26927 import __version__
+
+#: Version of the suite (the case files and their checks): the package's own.
+SUITE_VERSION = __version__
