@@ -25,7 +25,7 @@ from ts26927.flows import FLOWS
 from ts26927.flows.fidelity import carried_items, step_label
 from ts26927.models.base import TR_KEY, TsModel
 from ts26927.models.examples import examples_of
-from ts26927.models.extensible import EXTENSION_PATTERN
+from ts26927.models.extensible import EXTENSION_PATTERN, FORWARD_COMPATIBLE
 from ts26927.models.registry import ENGINE_TYPES, MESSAGE_TYPES, TYPES, group_of
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -90,7 +90,108 @@ def type_schema(name: str) -> dict[str, Any]:
     mark_origins(name, body)
     for sub, sub_body in body.get("$defs", {}).items():
         mark_origins(sub, sub_body)
+    for_generators(body, body.setdefault("$defs", {}))
+    if not body["$defs"]:
+        body.pop("$defs")
     return {**head, **body, "examples": examples_of(cls)}
+
+
+# --- Shapes that code generators in other stacks turn into clean types ----------------------
+#
+# Pydantic writes an extensible enumeration at each use, as ``anyOf`` of a ``$ref`` to the
+# closed enum and a forward-compatible string. openapi-generator names such an inline union
+# after its owner and property (``Framework.name`` -> ``FrameworkName``), which replaces the
+# enum of that name with a wrapper that deserializes itself. 3GPP puts the ``anyOf`` inside
+# the named type instead; a title on each part names the parts (``FrameworkNameEnum`` and
+# ``FrameworkNameExtension``) in generators that make a type of each.
+
+
+def _name_extensible(node: Any, found: set[str]) -> Any:
+    """``node`` with each use of an extensible enumeration made a plain ``$ref`` to its
+    named type; the names found are added to ``found``."""
+    if isinstance(node, list):
+        return [_name_extensible(item, found) for item in node]
+    if not isinstance(node, dict):
+        return node
+    branches = node.get("anyOf")
+    if (
+        isinstance(branches, list)
+        and len(branches) == 2
+        and "$ref" in branches[0]
+        and branches[1].get("pattern") == EXTENSION_PATTERN
+    ):
+        found.add(branches[0]["$ref"].rsplit("/", 1)[-1])
+        rest = {k: v for k, v in node.items() if k != "anyOf"}
+        return {"$ref": branches[0]["$ref"], **_name_extensible(rest, found)}
+    return {key: _name_extensible(value, found) for key, value in node.items()}
+
+
+def _extensible_type(name: str, closed: dict[str, Any]) -> dict[str, Any]:
+    """The named extensible enumeration in 3GPP's shape, from pydantic's closed enum."""
+    head = {k: closed[k] for k in ("title", "description") if k in closed}
+    known = {k: v for k, v in closed.items() if k not in head}
+    return {
+        **head,
+        "anyOf": [
+            {"title": f"{name}Enum", **known},
+            {
+                "title": f"{name}Extension",
+                "type": "string",
+                "pattern": EXTENSION_PATTERN,
+                "description": FORWARD_COMPATIBLE,
+            },
+        ],
+    }
+
+
+_ANNOTATIONS = ("title", "description", "examples", TR_KEY)
+
+
+def _declare_required(node: Any) -> None:
+    """Give each conditional branch that requires a property the property's own schema.
+
+    A branch holding only ``required`` is ``unknown`` to openapi-typescript and breaks ajv's
+    strictRequired. Repeating the schema the object already gives the property changes
+    nothing in what validates (the object checks it anyway), even under ``not``.
+    """
+    if isinstance(node, list):
+        for item in node:
+            _declare_required(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if isinstance(node.get("properties"), dict):
+        owned = node["properties"]
+        branches = [b for key in ("anyOf", "oneOf", "allOf") for b in node.get(key, [])]
+        branches += [node[key] for key in ("then", "else") if key in node]
+        while branches:
+            branch = branches.pop()
+            if "not" in branch:
+                branches.append(branch["not"])
+            declared = dict(branch.get("properties", {}))
+            for prop in branch.get("required", []):
+                if prop in owned and prop not in declared:
+                    declared[prop] = {k: v for k, v in owned[prop].items() if k not in _ANNOTATIONS}
+            if declared:
+                rest = {k: v for k, v in branch.items() if k != "properties"}
+                branch.clear()
+                branch.update({"properties": declared, **rest})
+    for value in node.values():
+        _declare_required(value)
+
+
+def for_generators(root: dict[str, Any], defs: dict[str, Any]) -> None:
+    """Reshape ``root`` (a schema, or an OpenAPI document's components) and its named
+    sub-schemas ``defs`` in place for code generators, without changing what validates."""
+    found: set[str] = set()
+    root.update(_name_extensible({k: v for k, v in root.items() if k != "$defs"}, found))
+    for sub, body in list(defs.items()):
+        defs[sub] = _name_extensible(body, found)
+    for name in found:
+        defs[name] = _extensible_type(name, defs[name])
+    _declare_required(root)
+    if defs is not root.get("$defs"):
+        _declare_required(defs)
 
 
 # --- Origins: what is TR text and what this library adds ------------------------------------
@@ -306,6 +407,7 @@ def openapi_document() -> dict[str, Any]:
     components = defs["$defs"]
     for owner, body in components.items():
         mark_origins(owner, body)
+    for_generators({}, components)
     for name, cls in TYPES.items():
         components[name]["description"] = type_description(name)
         components[name][TR_KEY] = {
@@ -321,11 +423,25 @@ def openapi_document() -> dict[str, Any]:
             "version": __version__,
             "description": f"Data types for the AI/ML metadata of {TR_EDITION}, clause 6.6, "
             "generated by ts26927. Not a 3GPP specification.",
+            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
         "externalDocs": {
             "description": "3GPP TR 26.927: AI/ML in 5G media services",
             "url": "https://www.3gpp.org/DynaReport/26927.htm",
         },
+        # No API here: the server only satisfies linters and generators that want one, in the
+        # 3GPP form ({apiRoot} as in TS 29.501 clause 4.4).
+        "servers": [
+            {
+                "url": "{apiRoot}",
+                "variables": {
+                    "apiRoot": {
+                        "default": "https://localhost",
+                        "description": "apiRoot as defined in 3GPP TS 29.501 clause 4.4.",
+                    }
+                },
+            }
+        ],
         "paths": {},
         "components": {"schemas": dict(sorted(components.items()))},
     }
@@ -345,11 +461,12 @@ def _close_enumerations(node: Any) -> Any:
     if (
         isinstance(branches, list)
         and len(branches) == 2
-        and "$ref" in branches[0]
+        and "enum" in branches[0]
         and branches[1].get("pattern") == EXTENSION_PATTERN
     ):
         rest = {k: v for k, v in node.items() if k != "anyOf"}
-        return {**branches[0], **_close_enumerations(rest)}
+        known = {k: v for k, v in branches[0].items() if k != "title"}
+        return {**rest, **known}
     return {key: _close_enumerations(value) for key, value in node.items()}
 
 

@@ -69,9 +69,16 @@ def origin_label(node: dict[str, Any]) -> str:
 
 def _type_section(name: str, body: dict[str, Any], level: str) -> list[str]:
     lines = [f"{level} {name}", ""]
-    if "enum" in body:
+    # A closed enumeration, or an extensible one: the anyOf of its known values and a string.
+    values = body.get("enum") or next(
+        (part["enum"] for part in body.get("anyOf", []) if "enum" in part), None
+    )
+    if values is not None:
         lines += [body.get("description", ""), "", "| value |", "|---|"]
-        return lines + [f"| `{v}` |" for v in body["enum"]] + [""]
+        lines += [f"| `{v}` |" for v in values]
+        if "anyOf" in body:
+            lines += ["", "Extensible: other UPPER_SNAKE_CASE values are accepted."]
+        return [*lines, ""]
     lines += [body.get("description", ""), ""]
     lines += [
         "| property | type | required | unit | bounds | origin | description |",

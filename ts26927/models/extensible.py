@@ -16,12 +16,12 @@ from pydantic import Field
 #: Shape of a value this version does not know yet.
 EXTENSION_PATTERN = r"^[A-Z][A-Z0-9_]*$"
 
-_FORWARD = (
+FORWARD_COMPATIBLE = (
     "This string provides forward-compatibility with future extensions to the enumeration "
     "but is not used to encode content defined in the present version."
 )
 
-ExtensionValue = Annotated[str, Field(pattern=EXTENSION_PATTERN, description=_FORWARD)]
+ExtensionValue = Annotated[str, Field(pattern=EXTENSION_PATTERN, description=FORWARD_COMPATIBLE)]
 
 
 def extensible(enum: type[StrEnum]) -> Any:
