@@ -49,14 +49,32 @@ def test_messages_page_shows_each_propertys_and_types_origin() -> None:
     assert "No workflow step carries it: it asks for an AI model update" in page
 
 
-def test_workflows_page_has_every_step_and_a_diagram_per_flow() -> None:
+def test_workflows_index_links_every_workflow_page() -> None:
     page = docgen.workflows_page()
-    assert page.count("```mermaid") == len(FLOWS)
+    files = docgen.expected_files()
     for flow in FLOWS.values():
-        assert f"\n## {flow.id}\n" in page
+        assert f"| [{flow.id}]({flow.id}.md): " in page
+        assert f"reference/workflows/{flow.id}.md" in files
+
+
+def test_workflow_page_has_a_diagram_and_a_step_table_per_phase() -> None:
+    for flow in FLOWS.values():
+        page = docgen.workflow_page(flow)
+        assert page.count("```mermaid") == len(flow.parts()) > 1
         for note in flow.notes:
             assert note in page
-    assert "| 2a | UE Application | Network Application | AI split inference request | " in page
+        for step in flow.steps:
+            assert f"\n| {step.id} | {step.sender.name} → {step.receiver.name} | " in page
+    page = docgen.workflow_page(FLOWS["split-inference"])
+    assert "## 2. AI model subset delivery\n" in page
+    assert (
+        "| 2a | UE Application → Network Application | "
+        "[AiSplitInferenceRequest](../messages.md#aisplitinferencerequest) | "
+        "AI split inference request | Alternative 1: network decides; repeats |"
+    ) in page
+    # Arrows carry the step id and the message type; the TR's words are in the table only.
+    assert "UE_APPLICATION->>NETWORK_APPLICATION: 2a: AiSplitInferenceRequest\n" in page
+    assert page.count("AI split inference request") == 1
 
 
 def test_traceability_page_has_one_line_per_row_and_step() -> None:

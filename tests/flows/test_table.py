@@ -4,7 +4,7 @@ import pytest
 
 from ts26927.flows import FLOWS, functions
 from ts26927.flows.structure import alt, loop, opt, seq
-from ts26927.flows.table import Flow, Step
+from ts26927.flows.table import Flow, Phase, Step
 from ts26927.models.registry import TYPES
 
 A = Step("1", functions.UE_APPLICATION, functions.NETWORK_APPLICATION, "a")
@@ -22,6 +22,25 @@ B = Step("2", functions.NETWORK_APPLICATION, functions.UE_APPLICATION, "b")
 def test_inconsistent_tables_are_refused(steps, structure, message) -> None:
     with pytest.raises(ValueError, match=message):
         Flow("x", "0", "Figure 0", "x", steps, structure)
+
+
+@pytest.mark.parametrize(
+    "phases",
+    [
+        (Phase("one", ("1",)),),  # step 2 in no phase
+        (Phase("one", ("1", "2")), Phase("two", ("2",))),  # step 2 in two
+        (Phase("one", ("1", "2", "9")),),  # an unknown step
+    ],
+)
+def test_phases_must_hold_every_step_once(phases: tuple[Phase, ...]) -> None:
+    with pytest.raises(ValueError, match="phases must hold every step once"):
+        Flow("x", "0", "Figure 0", "x", (A, B), seq("1", "2"), phases=phases)
+
+
+def test_a_flow_without_phases_is_one_part() -> None:
+    flow = Flow("x", "0", "Figure 0", "title", (A, B), seq("1", "2"))
+    assert flow.parts() == (Phase("title", ("1", "2")),)
+    assert all(len(f.parts()) > 1 for f in FLOWS.values())  # every TR flow has its phases
 
 
 def test_optional_branch_and_repeat_are_derived_from_the_structure() -> None:

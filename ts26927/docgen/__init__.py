@@ -14,10 +14,16 @@ from ts26927.conformance.reference_page import harness_reference_page
 from ts26927.docgen.cases import conformance_page
 from ts26927.docgen.types import engine_page, messages_page, metadata_page, type_label
 from ts26927.docgen.unit_layout import intermediate_data_unit_page, unit_example
-from ts26927.docgen.workflows import traceability_page, workflows_page
+from ts26927.docgen.workflows import (
+    traceability_page,
+    workflow_page,
+    workflow_path,
+    workflows_page,
+)
+from ts26927.flows import FLOWS
 
 REFERENCE_DIR = "reference"
-_OWNED = (f"{REFERENCE_DIR}/*.md",)
+_OWNED = (f"{REFERENCE_DIR}/*.md", f"{REFERENCE_DIR}/workflows/*.md")
 
 
 def expected_files() -> dict[str, str]:
@@ -26,10 +32,13 @@ def expected_files() -> dict[str, str]:
         f"{REFERENCE_DIR}/messages.md": messages_page(),
         f"{REFERENCE_DIR}/engine.md": engine_page(),
         f"{REFERENCE_DIR}/intermediate-data-unit.md": intermediate_data_unit_page(),
-        f"{REFERENCE_DIR}/workflows.md": workflows_page(),
+        f"{REFERENCE_DIR}/workflows/index.md": workflows_page(),
         f"{REFERENCE_DIR}/traceability.md": traceability_page(),
         f"{REFERENCE_DIR}/conformance.md": conformance_page(),
         f"{REFERENCE_DIR}/harness-reference.md": harness_reference_page(),
+        **{
+            f"{REFERENCE_DIR}/{workflow_path(flow)}": workflow_page(flow) for flow in FLOWS.values()
+        },
     }
 
 
@@ -54,5 +63,6 @@ __all__ = [
     "traceability_page",
     "type_label",
     "unit_example",
+    "workflow_page",
     "workflows_page",
 ]

@@ -4,52 +4,118 @@ from __future__ import annotations
 
 from ts26927 import trace
 from ts26927.docgen.common import _anchor, _cell
-from ts26927.flows import FLOWS, Flow
+from ts26927.flows import FLOWS, Flow, Step
 from ts26927.flows.fidelity import TABLE, Item
 from ts26927.flows.mermaid import sequence_diagram
 from ts26927.models.registry import MESSAGE_TYPES
 
+# Mermaid draws a sequence diagram at its natural width and the page scales it down to the
+# column; narrower participant boxes and gaps (names are broken into lines) keep the text
+# readable. Gaps still grow to fit the message names.
+_DIAGRAM_CONFIG = (
+    "---",
+    "config:",
+    "  sequence:",
+    "    width: 130",
+    "    actorMargin: 30",
+    "---",
+)
+
+
+def workflow_path(flow: Flow) -> str:
+    """The page of ``flow``, relative to the reference folder."""
+    return f"workflows/{flow.id}.md"
+
 
 def workflows_page() -> str:
-    """Every workflow: its readings of the TR, its step table and its sequence diagram."""
+    """The index of the workflow pages."""
     lines = [
         "# Workflows",
         "",
-        "Generated from the step tables in `ts26927/flows/`; the diagrams are drawn from "
-        "the same tables.",
+        "Every numbered workflow of the TR, one page each, generated from the step tables in "
+        "`ts26927/flows/`. Each page draws the workflow phase by phase (the TR's own parts of "
+        "the flow): the arrows carry the TR's step id and the message type, and the table "
+        "under each diagram gives the TR's words for every step.",
         "",
+        "| workflow | TR clause | figure | steps | phases |",
+        "|---|---|---|---|---|",
     ]
     for flow in FLOWS.values():
-        lines += [
-            f"## {flow.id}",
-            "",
-            f"*{flow.title}* — TR 26.927 clause {flow.clause}, {flow.figure}.",
-            "",
-        ]
+        page = workflow_path(flow).removeprefix("workflows/")  # the index is in that folder
+        phases = ", ".join(phase.title for phase in flow.phases) or "—"
+        lines.append(
+            f"| [{flow.id}]({page}): {_cell(flow.title)} | {flow.clause} | "
+            f"{flow.figure} | {len(flow.steps)} | {_cell(phases)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _message(step: Step) -> str:
+    if step.message is None:
+        return "—"
+    name = step.message.__name__
+    page = "messages.md" if step.message in MESSAGE_TYPES else "metadata.md"
+    return f"[{name}](../{page}#{_anchor(name)})"
+
+
+def _when(flow: Flow, step: Step) -> str:
+    """Where the step sits in the structure: its alternative, optional, repeating."""
+    parts = [" / ".join(path) for path in flow.branches(step.id) if path]
+    if flow.is_optional(step.id):
+        parts.append("optional")
+    if flow.repeats(step.id):
+        parts.append("repeats")
+    if step.either_direction:
+        parts.append("either side sends")
+    return _cell("; ".join(parts)) or "—"
+
+
+def workflow_page(flow: Flow) -> str:
+    """One workflow: its readings of the TR, then per phase a diagram and its step table."""
+    lines = [
+        # The diagrams need the page's width more than a table of contents of four headings.
+        "---",
+        "hide:",
+        "  - toc",
+        "---",
+        "",
+        f"# {flow.title}",
+        "",
+        f"`{flow.id}`: TR 26.927 clause {flow.clause}, {flow.figure}. Generated from the step "
+        "table in `ts26927/flows/`; `ts26927 flows show "
+        f"{flow.id} --mermaid` prints the whole flow as one diagram.",
+        "",
+        "Each arrow carries the TR's step id and the message type (an action inside one "
+        "function has its step id only); the table under each diagram gives, for every step, "
+        "its parties, its message and the TR's words (shortened).",
+        "",
+    ]
+    if flow.notes:
+        lines += ["## Readings of the TR", ""]
         lines += [f"- {note}" for note in flow.notes]
+        lines.append("")
+    parts = flow.parts()
+    for number, phase in enumerate(parts, start=1):
+        heading = phase.title if len(parts) == 1 else f"{number}. {phase.title}"
         lines += [
+            f"## {heading}",
             "",
-            "| step | from | to | action | message | optional | repeats | branch |",
-            "|---|---|---|---|---|---|---|---|",
+            "```mermaid",
+            *_DIAGRAM_CONFIG,
+            sequence_diagram(flow, phase).rstrip(),
+            "```",
+            "",
+            "| step | from → to | message | what happens (TR's words) | when |",
+            "|---|---|---|---|---|",
         ]
-        for step in flow.steps:
-            message = (
-                "—"
-                if step.message is None
-                else (
-                    f"[{step.message.__name__}](messages.md#{_anchor(step.message.__name__)})"
-                    if step.message in MESSAGE_TYPES
-                    else f"[{step.message.__name__}](metadata.md#{_anchor(step.message.__name__)})"
-                )
-            )
-            branch = "; ".join(" / ".join(p) for p in flow.branches(step.id) if p)
+        for step_id in phase.steps:
+            step = flow.step(step_id)
+            assert step is not None  # Flow.__post_init__: a phase's steps are the flow's steps
             lines.append(
-                f"| {step.id} | {step.sender.name} | {step.receiver.name} | "
-                f"{_cell(step.action)} | {message} | "
-                f"{'yes' if flow.is_optional(step.id) else 'no'} | "
-                f"{'yes' if flow.repeats(step.id) else 'no'} | {_cell(branch)} |"
+                f"| {step.id} | {step.sender.name} → {step.receiver.name} | {_message(step)} | "
+                f"{_cell(step.action)} | {_when(flow, step)} |"
             )
-        lines += ["", "```mermaid", sequence_diagram(flow).rstrip(), "```", ""]
+        lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -89,7 +155,7 @@ def traceability_page() -> str:
         message = step["message"] or "—"
         lines.append(
             f"| {step['clause']} | {step['figure']} | "
-            f"[{step['flow']}](workflows.md#{step['flow']}) | {step['step']} | "
+            f"[{step['flow']}](workflows/{step['flow']}.md) | {step['step']} | "
             f"{message} | `{_cell(step['implementedBy'])}` |"
         )
     lines += _fidelity_section()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ts26927.flows import functions as f
 from ts26927.flows.structure import loop, opt, seq
-from ts26927.flows.table import Flow, Step
+from ts26927.flows.table import Flow, Phase, Step
 from ts26927.models.messages.adaptive import (
     AdaptiveModelRequest,
     ModelManifest,
@@ -138,6 +138,11 @@ FLOW = Flow(
     title="Adaptive model delivery update",
     steps=STEPS,
     structure=STRUCTURE,
+    phases=(
+        Phase("Establishment and model selection", ("1", "2", "3", "4")),
+        Phase("Adaptive AI model delivery session loop", ("5", "6", "7", "8", "9", "10")),
+        Phase("Model delivery update", ("11", "12")),
+    ),
     notes=(
         "TR says after step 11 the delivery session 'is reused or established according to "
         "step 5-10'; we read step 5 as optional there (reused session), steps 6-7 as "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ts26927.flows import functions as f
 from ts26927.flows.structure import alt, loop, opt, seq
-from ts26927.flows.table import Flow, Step
+from ts26927.flows.table import Flow, Phase, Step
 from ts26927.models.federated.eligibility import DeviceEligibilityInformation
 from ts26927.models.federated.failure_reporting import FailureReportingCriteria
 from ts26927.models.federated.model_update import ModelUpdateInformation
@@ -152,6 +152,11 @@ FLOW = Flow(
     title="Distributed/federated learning between a UE and the network",
     steps=STEPS,
     structure=STRUCTURE,
+    phases=(
+        Phase("Trigger, model selection and eligibility", ("1", "2", "3", "4", "5", "6")),
+        Phase("Option A: model evaluation", ("7", "8", "9", "10", "11")),
+        Phase("Option B: federated training", ("12", "13", "14", "15", "16", "17")),
+    ),
     notes=(
         "TR: 'the model evaluation and the federated learning may also occur in a "
         "sequence'; a round is Option A, Option B, or A followed by B.",

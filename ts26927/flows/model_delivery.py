@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ts26927.flows import functions as f
 from ts26927.flows.structure import loop, seq
-from ts26927.flows.table import Flow, Step
+from ts26927.flows.table import Flow, Phase, Step
 from ts26927.models.messages.common import (
     AiServiceTrigger,
     DeliverySessionSetup,
@@ -92,6 +92,11 @@ FLOW = Flow(
     title="AI/ML model delivery with inference in the UE",
     steps=STEPS,
     structure=STRUCTURE,
+    phases=(
+        Phase("Trigger and model selection", ("1", "2", "3")),
+        Phase("Model delivery", ("4", "5", "6")),
+        Phase("Inference", ("7", "8", "9")),
+    ),
     notes=(
         "TR draws steps 7-9 once; we let them repeat for each media input, as a media "
         "service runs inference on every frame.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ts26927.flows import functions as f
 from ts26927.flows.structure import loop, opt, seq
-from ts26927.flows.table import Flow, Step
+from ts26927.flows.table import Flow, Phase, Step
 from ts26927.models.messages.common import InferenceOutput, ModelDataDelivery
 from ts26927.models.messages.operation import (
     DeliveryRequest,
@@ -66,6 +66,10 @@ FLOW = Flow(
     title="Procedure for AI/ML model distribution and operation",
     steps=STEPS,
     structure=STRUCTURE,
+    phases=(
+        Phase("Provisioning, ingest and announcement", ("1", "2", "3", "4")),
+        Phase("Model reception and inference", ("5", "6", "7", "8", "9")),
+    ),
     notes=(
         "Steps 1-8 are defined by reference to TS 26.501's downlink media streaming "
         "procedure; the step contents are our reading of that procedure for AI models.",

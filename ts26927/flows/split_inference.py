@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ts26927.flows import functions as f
 from ts26927.flows.structure import alt, loop, seq
-from ts26927.flows.table import Flow, Step
+from ts26927.flows.table import Flow, Phase, Step
 from ts26927.models.endpoint_capability import EndpointCapabilityInformation
 from ts26927.models.messages.common import (
     DeliverySessionSetup,
@@ -278,6 +278,24 @@ FLOW = Flow(
     title="Split inference between the UE and the network (detailed workflow)",
     steps=STEPS,
     structure=STRUCTURE,
+    phases=(
+        # The TR's headings: negotiation (after the session), subset delivery, split inference.
+        Phase(
+            "Session and AI split inference negotiation",
+            (
+                *("0", "1", "2a", "3a", "4a", "5a", "6a", "7a"),
+                *("2b", "3b", "4b", "5b", "6b", "7b", "8b", "9b"),
+            ),
+        ),
+        Phase("AI model subset delivery", ("10", "11", "12", "13", "14")),
+        Phase(
+            "AI split inference, data source in the network",
+            ("15a", "16a", "17a", "18a", "19a", "20a"),
+        ),
+        Phase(
+            "AI split inference, data source in the UE", ("15b", "16b", "17b", "18b", "19b", "20b")
+        ),
+    ),
     notes=(
         "The negotiation 'may be performed at the beginning or during the session when the "
         "UE or network status has changed': after inference the flow may return to step 1, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ts26927.flows import functions as f
 from ts26927.flows.structure import loop, seq
-from ts26927.flows.table import Flow, Step
+from ts26927.flows.table import Flow, Phase, Step
 from ts26927.models.messages.common import (
     AiServiceTrigger,
     DeliverySessionSetup,
@@ -145,6 +145,13 @@ STRUCTURE = seq(
     loop("8", "9", "11", "12", "13", label="each media input", min_times=0),
 )
 
+# The TR's parts of figures 5.2.3-3 and 5.2.3-4, as in the detailed workflow.
+_PHASES = (
+    Phase("Trigger and split AI model selection", ("1", "2", "3")),
+    Phase("AI model subset delivery", ("4", "5", "6", "7")),
+    Phase("AI split inference", ("8", "9", "10", "11", "12", "13")),
+)
+
 _NOTES = (
     "Steps 8-13 repeat for each media input; the intermediate data delivery session (10) is "
     "established once.",
@@ -158,6 +165,7 @@ NETWORK_SOURCE = Flow(
     steps=NETWORK_SOURCE_STEPS,
     structure=STRUCTURE,
     notes=_NOTES,
+    phases=_PHASES,
 )
 
 UE_SOURCE = Flow(
@@ -168,4 +176,5 @@ UE_SOURCE = Flow(
     steps=UE_SOURCE_STEPS,
     structure=STRUCTURE,
     notes=_NOTES,
+    phases=_PHASES,
 )

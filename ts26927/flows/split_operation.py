@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ts26927.flows import functions as f
 from ts26927.flows.structure import alt, loop, opt, seq
-from ts26927.flows.table import Flow, Step
+from ts26927.flows.table import Flow, Phase, Step
 from ts26927.models.messages.operation import (
     CapabilityDiscovery,
     DeliveryRequest,
@@ -165,6 +165,15 @@ FLOW = Flow(
     title="Procedures for split AI/ML operation",
     steps=STEPS,
     structure=STRUCTURE,
+    phases=(
+        Phase(
+            "Service provisioning and AI split inference management",
+            ("1", "2", "3", "4", "5", "6", "7"),
+        ),
+        Phase("Split AI data session", ("8", "9", "10", "11", "12", "13")),
+        Phase("Split inference processing and split point update", ("14", "15")),
+        Phase("Session reporting and update", ("16", "17", "18", "19", "20")),
+    ),
     notes=(
         "TR says 'Either the UE or the network requests'; steps 3, 4, 5, 14, 15 and 20 may be "
         "sent by either side.",

@@ -50,6 +50,15 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """A part of a workflow the TR names (e.g. 'AI Model Subset Delivery'): the docs draw each
+    phase as a diagram of its own, because one diagram of a long flow is too wide to read."""
+
+    title: str
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Flow:
     """A TR workflow: steps, structure and the automaton derived from them."""
 
@@ -61,6 +70,8 @@ class Flow:
     structure: Node
     notes: tuple[str, ...] = field(default=())
     """Readings of the TR where it is ambiguous ("TR says X; we read it as Y")."""
+    phases: tuple[Phase, ...] = field(default=())
+    """The TR's parts of the flow, each step in exactly one; empty: the flow is one part."""
 
     def __post_init__(self) -> None:
         ids = [s.id for s in self.steps]
@@ -71,6 +82,10 @@ class Flow:
             raise ValueError(f"{self.id}: steps not in the structure: {missing}")
         if unknown := sorted(used - set(ids)):
             raise ValueError(f"{self.id}: structure names unknown steps: {unknown}")
+        if self.phases:
+            phased = [i for phase in self.phases for i in phase.steps]
+            if sorted(phased) != sorted(ids):
+                raise ValueError(f"{self.id}: phases must hold every step once: {phased}")
 
     @cached_property
     def automaton(self) -> Automaton:
@@ -82,6 +97,10 @@ class Flow:
 
     def step(self, step_id: str) -> Step | None:
         return self._by_id.get(step_id)
+
+    def parts(self) -> tuple[Phase, ...]:
+        """The phases, or the whole flow as one phase."""
+        return self.phases or (Phase(self.title, tuple(s.id for s in self.steps)),)
 
     def functions(self) -> list[LogicalFunction]:
         """The parties of the flow in order of first appearance."""
