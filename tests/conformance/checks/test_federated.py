@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,8 @@ from ts26927.conformance.checks import CheckFailed, run_check
 from ts26927.conformance.context import CaseContext, Record
 from ts26927.conformance.fixtures.models import fl_model_fixture
 from ts26927.engine.federated.parameters import update_information
+
+from .recorded import Seen, seen
 
 INITIAL = fl_model_fixture().initial
 
@@ -39,6 +43,19 @@ def test_fedavg_is_the_sample_weighted_mean() -> None:
         _run({"federatedAggregation": "FEDAVG"}, _params(0.5), [(0.0, 1), (1.0, 3)])
 
 
+@pytest.mark.parametrize(("error", "passes"), [(5e-7, True), (-5e-7, True),
+                                               (1e-4, False), (-1e-3, False)])  # fmt: skip
+def test_an_aggregate_within_float32_rounding_passes(error: float, passes: bool) -> None:
+    # Summed in another order, float32 may differ by a few ulps (1e-5 relative, 1e-6
+    # absolute); a hundredth of a percent is another aggregate.
+    fedavg = {"federatedAggregation": "FEDAVG"}
+    if passes:
+        _run(fedavg, _params(0.75 + error), [(0.0, 1), (1.0, 3)])
+    else:
+        with pytest.raises(CheckFailed, match="is not the FEDAVG of the updates"):
+            _run(fedavg, _params(0.75 + error), [(0.0, 1), (1.0, 3)])
+
+
 def test_a_server_step_moves_part_of_the_way() -> None:
     rule = {"federatedAggregation": "FEDAVG_SERVER_STEP", "federatedServerStepSize": 0.5}
     _run(rule, _params(0.5), [(1.0, 10)])
@@ -66,3 +83,256 @@ def test_a_model_that_changes_without_a_new_id_fails() -> None:
     ctx = CaseContext("c", "NETWORK", {"flModel": "digits-mlp"}, records=records)
     with pytest.raises(CheckFailed, match="no newModelId"):
         run_check("fl-model", ctx, records[-1], {})
+
+
+# -- on the reference's own runs, altered one defect at a time ---------------------------
+TWO_ROUNDS = "5.2.4.2-federated-learning-001"
+REMOVED = "5.2.4.2-federated-learning-004"  # the UE reports a failure the criteria name
+EVALUATED = "5.2.4.2-federated-learning-006"  # evaluation, then updated criteria
+TRIGGERED = "5.2.4.2-federated-learning-007"  # the network triggers (1)
+
+
+def _fails(check: Seen, ctx: CaseContext, reason: str) -> None:
+    with pytest.raises(CheckFailed, match=reason):
+        check.run(ctx)
+
+
+def _message(ctx: CaseContext, step: str, nth: int = -1) -> dict[str, Any]:
+    return ctx.all(step, "IUT")[nth].message  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    ("case", "check", "nth"),
+    [
+        (TWO_ROUNDS, "fl-model", 0),
+        (TWO_ROUNDS, "fl-model", 1),
+        (TWO_ROUNDS, "fl-training-request", 0),
+        (TWO_ROUNDS, "fl-training-request", 1),
+        (TWO_ROUNDS, "fl-evaluation-request", 0),
+        (TWO_ROUNDS, "fl-round-outcome", 0),
+        (TWO_ROUNDS, "fl-round-outcome", 1),
+        (TWO_ROUNDS, "fl-complete", 0),
+        (REMOVED, "fl-round-outcome", 0),
+        (REMOVED, "fl-complete", 0),
+        (EVALUATED, "fl-eligibility-update", 0),
+        (EVALUATED, "fl-complete", 0),
+        (TRIGGERED, "fl-trigger", 0),
+        (TRIGGERED, "fl-training-request", 0),
+    ],
+)
+def test_the_reference_passes_every_federated_check(case: str, check: str, nth: int) -> None:
+    called = seen(case, check, nth=nth)
+    called.run(called.fresh()[0])
+
+
+# -- fl-model ----------------------------------------------------------------------------
+def test_a_first_model_other_than_selected_fails() -> None:
+    check = seen(TWO_ROUNDS, "fl-model", nth=0)
+    ctx, record = check.fresh()
+    record.message["modelId"] = "another-model"  # type: ignore[index]
+    _fails(check, ctx, "modelId 'another-model'; step 2 selected 'digits-mlp'")
+
+
+def test_a_later_model_must_update_the_model_in_force() -> None:
+    check = seen(TWO_ROUNDS, "fl-model", nth=1)
+    ctx, record = check.fresh()
+    record.message["modelId"] = "digits-mlp-r7"  # type: ignore[index]
+    _fails(check, ctx, "modelId 'digits-mlp-r7'; the model in force is 'digits-mlp'")
+
+
+def test_a_new_model_id_other_than_the_outcome_s_fails() -> None:
+    check = seen(TWO_ROUNDS, "fl-model", nth=1)
+    ctx, record = check.fresh()
+    record.message["newModelId"] = "digits-mlp-r9"  # type: ignore[index]
+    _fails(check, ctx, "newModelId 'digits-mlp-r9'; the round outcome \\(17\\) announced")
+
+
+def test_a_new_model_without_any_update_fails() -> None:
+    check = seen(TWO_ROUNDS, "fl-model", nth=1)
+    ctx, _ = check.fresh()
+    ctx.records[:] = [r for r in ctx.records if r.step != "15"]
+    _fails(check, ctx, "a new model, but the UE sent no update since the last one")
+
+
+def test_the_model_in_force_sent_again_unchanged_passes() -> None:
+    check = seen(TWO_ROUNDS, "fl-model", nth=0)
+    ctx, record = check.fresh()
+    again = Record("5", "IUT", dict(record.message or {}), {})
+    ctx.records.append(again)
+    run_check("fl-model", ctx, again, {})
+
+
+# -- fl-training-request and fl-evaluation-request ---------------------------------------
+def test_a_training_request_for_another_model_fails() -> None:
+    check = seen(TWO_ROUNDS, "fl-training-request", nth=1)
+    ctx, record = check.fresh()
+    record.message["modelId"] = "digits-mlp"  # type: ignore[index]
+    _fails(check, ctx, "modelId 'digits-mlp'; the model in force is 'digits-mlp-r1'")
+
+
+def test_a_training_request_before_any_model_fails() -> None:
+    check = seen(TWO_ROUNDS, "fl-training-request", nth=0)
+    ctx, _ = check.fresh()
+    ctx.records[:] = [r for r in ctx.records if r.step != "5"]
+    _fails(check, ctx, "step 12 before any model was sent \\(step 5\\)")
+
+
+@pytest.mark.parametrize("round_number", [1, 0])
+def test_a_round_that_does_not_follow_the_last_fails(round_number: int) -> None:
+    check = seen(TWO_ROUNDS, "fl-training-request", nth=1)
+    ctx, record = check.fresh()
+    record.message["synchronizationInformation"]["roundNumber"] = round_number  # type: ignore[index]
+    _fails(check, ctx, f"round {round_number} does not follow round 1")
+
+
+def test_a_skipped_round_number_passes() -> None:
+    check = seen(TWO_ROUNDS, "fl-training-request", nth=1)
+    ctx, record = check.fresh()
+    record.message["synchronizationInformation"]["roundNumber"] = 5  # type: ignore[index]
+    check.run(ctx)
+
+
+def test_the_first_round_is_the_one_the_trigger_started() -> None:
+    check = seen(TRIGGERED, "fl-training-request", nth=0)
+    ctx, record = check.fresh()
+    record.message["synchronizationInformation"]["roundNumber"] = 2  # type: ignore[index]
+    _fails(check, ctx, "round 2; the trigger's synchronization information started round 1")
+
+
+@pytest.mark.parametrize(("check", "nth"), [("fl-training-request", 1),
+                                            ("fl-evaluation-request", 0)])  # fmt: skip
+def test_a_request_to_another_group_fails(check: str, nth: int) -> None:
+    called = seen(TWO_ROUNDS, check, nth=nth)
+    ctx, record = called.fresh()
+    record.message["groupId"] = "another-group"  # type: ignore[index]
+    _fails(called, ctx, "groupId 'another-group'; the UE joined 'fl-digits'")
+    del record.message["groupId"]  # type: ignore[union-attr]
+    called.run(ctx)
+
+
+def test_an_evaluation_request_for_another_model_fails() -> None:
+    check = seen(TWO_ROUNDS, "fl-evaluation-request", nth=0)
+    ctx, record = check.fresh()
+    record.message["modelId"] = "digits-mlp"  # type: ignore[index]
+    _fails(check, ctx, "modelId 'digits-mlp'; the model in force is 'digits-mlp-r1'")
+    ctx.records[:] = [r for r in ctx.records if r.step != "5"]
+    _fails(check, ctx, "step 7 before any model was sent")
+
+
+# -- fl-round-outcome --------------------------------------------------------------------
+def test_an_outcome_without_a_request_fails() -> None:
+    check = seen(TWO_ROUNDS, "fl-round-outcome", nth=0)
+    ctx, _ = check.fresh()
+    ctx.records[:] = [r for r in ctx.records if r.step != "12"]
+    _fails(check, ctx, "a round outcome without a training request")
+
+
+def test_an_outcome_for_another_round_fails() -> None:
+    check = seen(TWO_ROUNDS, "fl-round-outcome", nth=1)
+    ctx, record = check.fresh()
+    record.message["roundNumber"] = 1  # type: ignore[index]
+    _fails(check, ctx, "roundNumber 1; the round was 2")
+
+
+def test_training_must_continue_while_rounds_remain() -> None:
+    check = seen(TWO_ROUNDS, "fl-round-outcome", nth=0)
+    ctx, record = check.fresh()
+    record.message["continueTraining"] = False  # type: ignore[index]
+    _fails(check, ctx, "continueTraining False; after 1 of 2 training rounds it must be True")
+
+
+def test_training_must_stop_after_the_last_round() -> None:
+    check = seen(TWO_ROUNDS, "fl-round-outcome", nth=1)
+    ctx, record = check.fresh()
+    record.message["continueTraining"] = True  # type: ignore[index]
+    _fails(check, ctx, "continueTraining True; after 2 of 2 training rounds it must be False")
+
+
+def test_training_must_stop_after_a_failure_the_criteria_name() -> None:
+    check = seen(REMOVED, "fl-round-outcome", nth=0)
+    ctx, record = check.fresh()
+    record.message["continueTraining"] = True  # type: ignore[index]
+    _fails(
+        check,
+        ctx,
+        "after 1 of 2 training rounds and a failure that removes the UE it must be False",
+    )
+
+
+def test_a_failure_the_criteria_do_not_name_removes_no_one() -> None:
+    check = seen(REMOVED, "fl-round-outcome", nth=0)
+    ctx, _ = check.fresh()
+    _message(ctx, "6")["reasons"] = ["DEADLINE_EXCEEDED"]
+    _fails(check, ctx, "continueTraining False; after 1 of 2 training rounds it must be True")
+
+
+# -- fl-complete -------------------------------------------------------------------------
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_other_than_the_rounds_asked_for_fails(rounds: int) -> None:
+    check = seen(TWO_ROUNDS, "fl-complete")
+    ctx, _ = check.fresh(params={"trainingRounds": rounds})
+    _fails(check, ctx, f"2 training rounds; the preamble asked for {rounds}")
+
+
+def test_fewer_rounds_only_when_the_ue_was_removed() -> None:
+    check = seen(REMOVED, "fl-complete")
+    ctx, _ = check.fresh(params={"trainingRounds": 3})
+    check.run(ctx)
+    _message(ctx, "6")["reasons"] = ["DEADLINE_EXCEEDED"]
+    _fails(check, ctx, "1 training rounds; the preamble asked for 3")
+
+
+def test_an_evaluation_asked_for_must_happen() -> None:
+    check = seen(EVALUATED, "fl-complete")
+    ctx, _ = check.fresh()
+    ctx.records[:] = [r for r in ctx.records if r.step != "10"]
+    _fails(check, ctx, "no evaluation was requested; the preamble asked for one")
+
+
+@pytest.mark.parametrize("step", ["12", "16"])
+def test_training_after_the_last_outcome_fails(step: str) -> None:
+    check = seen(TWO_ROUNDS, "fl-complete")
+    ctx, _ = check.fresh()
+    last = ctx.last("17", "IUT")
+    ctx.records.append(Record(step, "IUT", {}, {}))
+    assert ctx.records[-2] is last
+    _fails(check, ctx, f"training went on after the last round outcome: \\['{step}'\\]")
+
+
+def test_evaluation_after_the_last_outcome_passes() -> None:
+    check = seen(TWO_ROUNDS, "fl-complete")
+    ctx, _ = check.fresh()
+    ctx.records.append(Record("7", "IUT", _message(ctx, "7"), {}))
+    check.run(ctx)
+
+
+# -- fl-eligibility-update ---------------------------------------------------------------
+def test_updated_criteria_must_carry_the_change_asked_for() -> None:
+    check = seen(EVALUATED, "fl-eligibility-update")
+    ctx, record = check.fresh()
+    record.message["minimumDataSamples"] = 10  # type: ignore[index]
+    _fails(check, ctx, "minimumDataSamples is 10; the update asked for 100")
+    del record.message["minimumDataSamples"]  # type: ignore[union-attr]
+    _fails(check, ctx, "minimumDataSamples is None; the update asked for 100")
+
+
+def test_criteria_updated_before_any_evaluation_fail() -> None:
+    check = seen(EVALUATED, "fl-eligibility-update")
+    ctx, _ = check.fresh()
+    ctx.records[:] = [r for r in ctx.records if r.step != "10"]
+    _fails(check, ctx, "criteria updated from evaluation results before any evaluation")
+
+
+# -- fl-trigger --------------------------------------------------------------------------
+def test_a_trigger_of_another_service_fails() -> None:
+    check = seen(TRIGGERED, "fl-trigger")
+    ctx, record = check.fresh()
+    record.message["service"] = "MODEL_DELIVERY"  # type: ignore[index]
+    _fails(check, ctx, "service 'MODEL_DELIVERY'; expected FEDERATED_LEARNING")
+
+
+def test_a_trigger_without_synchronization_fails() -> None:
+    check = seen(TRIGGERED, "fl-trigger")
+    ctx, record = check.fresh()
+    del record.message["synchronizationInformation"]  # type: ignore[union-attr]
+    _fails(check, ctx, "no synchronizationInformation: clause 6.6.6.2.2 sends it at step 1")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from ts26927.bindings.attachments import require
 from ts26927.conformance.checks import CHECKS, CheckFailed, check, run_check
 from ts26927.conformance.context import CaseContext, Record
+from ts26927.engine.onnxtools.loading import load_model
 from ts26927.errors import CaseDataError
 
 
@@ -50,3 +52,61 @@ def test_performed() -> None:
 
 def test_every_check_says_what_it_requires() -> None:
     assert all(function.__doc__ for function in CHECKS.values())
+
+
+def test_equals_compares_values_exactly() -> None:
+    record = Record("2", "IUT", {"a": {"b": [1, "x"]}, "n": 3}, {})
+    ctx = _ctx(record)
+    run_check("equals", ctx, record, {"pointer": "/a/b", "value": [1, "x"]})
+    run_check("equals", ctx, record, {"pointer": "/a/b/1", "value": "x"})
+    with pytest.raises(CheckFailed, match=r"/a/b is \[1, 'x'\], expected \['x', 1\]"):
+        run_check("equals", ctx, record, {"pointer": "/a/b", "value": ["x", 1]})
+    with pytest.raises(CheckFailed, match="/n is 3, expected '3'"):
+        run_check("equals", ctx, record, {"pointer": "/n", "value": "3"})
+
+
+def test_same_as_reads_another_pointer_of_the_earlier_step() -> None:
+    offer = Record("4b", "IUT", {"candidates": [{"id": "c-1"}, {"id": "c-2"}]}, {})
+    chosen = Record("6b", "TS", {"selected": "c-2"}, {})
+    ctx = _ctx(offer, chosen)
+    args = {"pointer": "/selected", "step": "4b", "stepPointer": "/candidates/1/id"}
+    run_check("same-as", ctx, chosen, args)
+    with pytest.raises(CheckFailed, match="/selected is 'c-2', but step 4b said 'c-1'"):
+        run_check("same-as", ctx, chosen, {**args, "stepPointer": "/candidates/0/id"})
+
+
+def test_same_as_compares_with_the_latest_message_of_the_step() -> None:
+    first = Record("5", "IUT", {"modelId": "m-1"}, {})
+    second = Record("5", "IUT", {"modelId": "m-2"}, {})
+    later = Record("7", "IUT", {"modelId": "m-1"}, {})
+    ctx = _ctx(first, second, later)
+    with pytest.raises(CheckFailed, match="but step 5 said 'm-2'"):
+        run_check("same-as", ctx, later, {"pointer": "/modelId", "step": "5"})
+
+
+def test_performed_counts_the_iut_s_steps_only() -> None:
+    ctx = _ctx(Record("11", "TS", {}, {}))
+    with pytest.raises(CheckFailed, match="the IUT never performed step 11"):
+        run_check("performed", ctx, ctx.records[0], {"step": "11"})
+
+
+def test_errors_in_the_iut_s_data_are_its_failures(monkeypatch: pytest.MonkeyPatch) -> None:
+    def reads_a_missing_attachment(ctx: CaseContext, record: Record, args: dict) -> None:
+        require(record.attachments, "model", f"step {record.step}")
+
+    def reads_a_corrupt_model(ctx: CaseContext, record: Record, args: dict) -> None:
+        load_model(b"not a model")
+
+    def misreads_the_case(ctx: CaseContext, record: Record, args: dict) -> None:
+        ctx.message("99")
+
+    monkeypatch.setitem(CHECKS, "t-attachment", reads_a_missing_attachment)
+    monkeypatch.setitem(CHECKS, "t-model", reads_a_corrupt_model)
+    monkeypatch.setitem(CHECKS, "t-case", misreads_the_case)
+    record = Record("5", "IUT", {}, {})
+    with pytest.raises(CheckFailed, match="step 5: attachment 'model' is missing"):
+        run_check("t-attachment", _ctx(record), record, {})
+    with pytest.raises(CheckFailed, match="not an ONNX model"):
+        run_check("t-model", _ctx(record), record, {})
+    with pytest.raises(CaseDataError, match="step 99 has not happened yet"):
+        run_check("t-case", _ctx(record), record, {})  # the suite's own fault stays one

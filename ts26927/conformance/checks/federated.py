@@ -188,11 +188,12 @@ def _round_outcome(ctx: CaseContext, record: Record, args: dict[str, Any]) -> No
         raise CheckFailed(f"roundNumber {message['roundNumber']}; the round was {requested}")
     done = len(ctx.all("17", "IUT"))
     wanted = int(ctx.params.get("trainingRounds", 1))
-    expected = done < wanted and not _removed(ctx, requests[-1])
+    removed = _removed(ctx, requests[-1])
+    expected = done < wanted and not removed
     if message["continueTraining"] != expected:
         raise CheckFailed(
             f"continueTraining {message['continueTraining']}; after {done} of {wanted} "
-            f"training rounds{' and a failure that removes the UE' if not expected else ''} "
+            f"training rounds{' and a failure that removes the UE' if removed else ''} "
             f"it must be {expected}"
         )
 
