@@ -2,11 +2,13 @@
 #   make demo   set up .venv on first use, then run the main job (walk-through, then the
 #               conformance suite against the reference engine)
 #   make test   set up .venv on first use, then run the whole test suite
+# Maintainers: make mutation [ARGS='--module screening --jobs 2 --limit 10'] (see README)
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+MUTMUT_VERSION := 3.8.1
 
-.PHONY: demo test lint schemas docs clean
+.PHONY: demo test lint schemas docs mutation clean
 
 # Re-install whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -31,5 +33,11 @@ schemas: $(STAMP)
 docs: $(STAMP)
 	$(VENV)/bin/mkdocs build --strict
 
+# Mutation testing (not part of `make test`): mutmut is installed on first use only.
+mutation: $(STAMP)
+	@$(VENV)/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('mutmut') != '$(MUTMUT_VERSION)')" 2>/dev/null \
+		|| $(VENV)/bin/python -m pip install --quiet 'mutmut==$(MUTMUT_VERSION)'
+	$(VENV)/bin/python -m tools.mutation.run $(ARGS)
+
 clean:
-	rm -rf $(VENV) site .pytest_cache .hypothesis
+	rm -rf $(VENV) site .pytest_cache .hypothesis mutants mutation-report.json

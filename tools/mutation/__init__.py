@@ -1,0 +1,1 @@
+"""Mutation testing of selected modules against their own tests (`make mutation`)."""
