@@ -110,7 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     table = scores([m.name for m in modules], results)
     print()
     print(render(table, results, errors))
-    print(f"\n{len(results)} mutants in {seconds / 60:.1f} min; report: {args.report}")
+    report = args.report.resolve()
+    shown = report.relative_to(ROOT) if report.is_relative_to(ROOT) else report
+    print(f"\n{len(results)} mutants in {seconds / 60:.1f} min; report: {shown}")
     write_json(args.report, table, results, errors, seconds)
     return 1 if errors else 0
 
