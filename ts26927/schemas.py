@@ -106,6 +106,20 @@ def type_schema(name: str) -> dict[str, Any]:
 # ``FrameworkNameExtension``) in generators that make a type of each.
 
 
+def _extensible_parts(node: dict[str, Any], known: str) -> list[dict[str, Any]] | None:
+    """The two parts of an extensible enumeration (known values carrying ``known``, then
+    the forward-compatible string), or None when ``node`` is not one."""
+    branches = node.get("anyOf")
+    if (
+        isinstance(branches, list)
+        and len(branches) == 2
+        and known in branches[0]
+        and branches[1].get("pattern") == EXTENSION_PATTERN
+    ):
+        return branches
+    return None
+
+
 def _name_extensible(node: Any, found: set[str]) -> Any:
     """``node`` with each use of an extensible enumeration made a plain ``$ref`` to its
     named type; the names found are added to ``found``."""
@@ -113,13 +127,8 @@ def _name_extensible(node: Any, found: set[str]) -> Any:
         return [_name_extensible(item, found) for item in node]
     if not isinstance(node, dict):
         return node
-    branches = node.get("anyOf")
-    if (
-        isinstance(branches, list)
-        and len(branches) == 2
-        and "$ref" in branches[0]
-        and branches[1].get("pattern") == EXTENSION_PATTERN
-    ):
+    branches = _extensible_parts(node, "$ref")
+    if branches:
         found.add(branches[0]["$ref"].rsplit("/", 1)[-1])
         rest = {k: v for k, v in node.items() if k != "anyOf"}
         return {"$ref": branches[0]["$ref"], **_name_extensible(rest, found)}
@@ -457,13 +466,8 @@ def _close_enumerations(node: Any) -> Any:
         return [_close_enumerations(item) for item in node]
     if not isinstance(node, dict):
         return node
-    branches = node.get("anyOf")
-    if (
-        isinstance(branches, list)
-        and len(branches) == 2
-        and "enum" in branches[0]
-        and branches[1].get("pattern") == EXTENSION_PATTERN
-    ):
+    branches = _extensible_parts(node, "enum")
+    if branches:
         rest = {k: v for k, v in node.items() if k != "anyOf"}
         known = {k: v for k, v in branches[0].items() if k != "title"}
         return {**rest, **known}
