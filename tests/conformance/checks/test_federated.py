@@ -336,3 +336,154 @@ def test_a_trigger_without_synchronization_fails() -> None:
     ctx, record = check.fresh()
     del record.message["synchronizationInformation"]  # type: ignore[union-attr]
     _fails(check, ctx, "no synchronizationInformation: clause 6.6.6.2.2 sends it at step 1")
+
+
+# -- the aggregation rules at their edges --------------------------------------------------
+def _arrays(value: float) -> dict[str, np.ndarray]:
+    return {n: np.full(a.shape, value, np.float32) for n, a in INITIAL.items()}
+
+
+def _rounds(rule: dict, rounds: list[tuple[list[dict[str, np.ndarray]], dict]]) -> CaseContext:
+    """Models g, g1, g2…: round i's updates (one sample each), then its model, each checked."""
+    records = [
+        Record("2", "IUT", {"modelIdentifier": "g"}, {}),
+        Record("5", "IUT", update_information(INITIAL, "g").to_wire(), {}),
+    ]
+    ctx = CaseContext("c", "NETWORK", {"flModel": "digits-mlp"}, records=records, ixit=rule)
+    for number, (updates, model) in enumerate(rounds, start=1):
+        old = "g" if number == 1 else f"g{number - 1}"
+        for params in updates:
+            update = update_information(params, old, round_number=number, samples=1)
+            records.append(Record("15", "TS", {"modelUpdateInformation": update.to_wire()}, {}))
+        new = update_information(model, old, new_model_id=f"g{number}")
+        records.append(Record("5", "IUT", new.to_wire(), {}))
+        run_check("fl-model", ctx, records[-1], {})
+    return ctx
+
+
+def test_only_the_updates_since_the_model_in_force_are_aggregated() -> None:
+    fedavg = {"federatedAggregation": "FEDAVG"}
+    _rounds(fedavg, [([_arrays(1.0)], _arrays(1.0)), ([_arrays(3.0)], _arrays(3.0))])
+    with pytest.raises(CheckFailed, match="not the FEDAVG"):  # round 1's update counted again
+        _rounds(fedavg, [([_arrays(1.0)], _arrays(1.0)), ([_arrays(3.0)], _arrays(2.0))])
+
+
+def test_without_a_declared_rule_the_aggregate_is_not_judged() -> None:
+    ctx = _run({}, _params(123.0), [(1.0, 1)])
+    assert ctx.notes == [
+        "federatedAggregation is OTHER: the new global model was checked for the fixture "
+        "model's parameters and finite values only"
+    ]
+
+
+def test_a_server_step_is_one_unless_declared() -> None:
+    rule = {"federatedAggregation": "FEDAVG_SERVER_STEP"}
+    _run(rule, _params(2.0), [(2.0, 10)])
+    with pytest.raises(CheckFailed, match="not the FEDAVG_SERVER_STEP"):
+        _run(rule, _params(1.0), [(2.0, 10)])
+
+
+def test_a_server_step_scales_the_move_of_the_mean() -> None:
+    rule = {"federatedAggregation": "FEDAVG_SERVER_STEP", "federatedServerStepSize": 0.25}
+    _run(rule, _params(0.5), [(2.0, 1)])  # a quarter of the way to 2.0
+    with pytest.raises(CheckFailed, match="not the FEDAVG_SERVER_STEP"):
+        _run(rule, _params(0.125), [(2.0, 1)])  # 0.25 / 2.0: the step divided, not multiplied
+
+
+def test_the_trimmed_mean_cuts_a_fifth_at_each_end_unless_declared() -> None:
+    rule = {"federatedAggregation": "TRIMMED_MEAN"}
+    updates = [(0.0, 1), (1.0, 1), (2.0, 1), (3.0, 1), (100.0, 1)]
+    _run(rule, _params(2.0), updates)  # the mean of 1, 2 and 3
+    with pytest.raises(CheckFailed, match="not the TRIMMED_MEAN"):
+        _run(rule, _params(21.2), updates)  # the untrimmed mean
+
+
+def _exact(rule: dict, sent: dict[str, np.ndarray], update: dict[str, np.ndarray]) -> None:
+    _rounds(rule, [([update], sent)])
+
+
+@pytest.mark.parametrize(("base", "error", "passes"), [
+    (100.0, 2e-4, True),   # 2e-6 relative: float32 rounding at that magnitude
+    (100.0, 2e-3, False),  # 2e-5 relative
+    (0.0, 9e-7, True),     # near zero only the absolute tolerance helps
+    (0.0, 2e-6, False),
+])  # fmt: skip
+def test_the_aggregate_tolerance_is_relative_and_absolute(
+    base: float, error: float, passes: bool
+) -> None:
+    fedavg = {"federatedAggregation": "FEDAVG"}
+    if passes:
+        _exact(fedavg, _arrays(base + error), _arrays(base))
+    else:
+        with pytest.raises(CheckFailed, match="not the FEDAVG"):
+            _exact(fedavg, _arrays(base + error), _arrays(base))
+
+
+def test_the_aggregate_failure_names_the_largest_difference() -> None:
+    with pytest.raises(CheckFailed, match=r"\(max difference 0\.25\)$"):
+        _exact({"federatedAggregation": "FEDAVG"}, _arrays(1.25), _arrays(1.0))
+
+
+def test_a_model_with_other_parameters_fails_with_the_fault() -> None:
+    records = [
+        Record("2", "IUT", {"modelIdentifier": "g"}, {}),
+        Record("5", "IUT", update_information({"w": np.zeros(2, np.float32)}, "g").to_wire(), {}),
+    ]
+    ctx = CaseContext("c", "NETWORK", {"flModel": "digits-mlp"}, records=records)
+    with pytest.raises(CheckFailed, match=r"^parameters \['w'\]; the model digits-mlp has \["):
+        run_check("fl-model", ctx, records[-1], {})
+
+
+# -- groups and failures, from the records alone ---------------------------------------------
+def _in_force(*records: Record) -> CaseContext:
+    head = [
+        Record("2", "IUT", {"modelIdentifier": "g"}, {}),
+        Record("5", "IUT", update_information(INITIAL, "g").to_wire(), {}),
+    ]
+    return CaseContext("c", "NETWORK", {"flModel": "digits-mlp"}, records=[*head, *records])
+
+
+def test_updated_criteria_may_move_the_ue_to_another_group() -> None:
+    request = Record("7", "IUT", {"modelId": "g", "groupId": "b"}, {})
+    ctx = _in_force(Record("4", "IUT", {"groupId": "a"}, {}),
+                    Record("11", "IUT", {"groupId": "b"}, {}), request)  # fmt: skip
+    run_check("fl-evaluation-request", ctx, request, {})
+    ctx = _in_force(Record("4", "IUT", {"groupId": "a"}, {}), request)
+    with pytest.raises(CheckFailed, match="groupId 'b'; the UE joined 'a'"):
+        run_check("fl-evaluation-request", ctx, request, {})
+
+
+def test_a_request_is_not_held_to_a_group_never_announced() -> None:
+    request = Record("7", "IUT", {"modelId": "g", "groupId": "b"}, {})
+    run_check("fl-evaluation-request", _in_force(request), request, {})
+
+
+def _outcome_after(*records: Record) -> None:
+    """Round 2's outcome of three rounds (so training must continue unless the UE left)."""
+    outcome = Record("17", "IUT", {"roundNumber": 2, "continueTraining": True}, {})
+    ctx = _in_force(*records, outcome)
+    ctx.params["trainingRounds"] = 3
+    run_check("fl-round-outcome", ctx, outcome, {})
+
+
+def _request(number: int) -> Record:
+    return Record("12", "IUT", {"modelId": "g", "synchronizationInformation": {
+        "roundNumber": number}}, {})  # fmt: skip
+
+
+def _failure(step: str, reason: str) -> Record:
+    return Record(step, "TS", {"failureReportingInformation": {"reason": reason}}, {})
+
+
+def test_only_failures_in_the_round_remove_the_ue() -> None:
+    criteria = Record("6", "IUT", {"reasons": ["LOW_BATTERY"]}, {})
+    # A failure reported before the round's request (an earlier round) removes no one now.
+    _outcome_after(criteria, _request(1), _failure("15", "LOW_BATTERY"), _request(2))
+    with pytest.raises(CheckFailed, match="and a failure that removes the UE it must be False"):
+        _outcome_after(criteria, _request(2), _failure("10", "LOW_BATTERY"))
+
+
+def test_failures_without_criteria_or_reasons_remove_no_one() -> None:
+    _outcome_after(_request(2), _failure("15", "LOW_BATTERY"))
+    no_reasons = Record("6", "IUT", {"reportingDeadline": 60}, {})
+    _outcome_after(no_reasons, _request(2), _failure("15", "LOW_BATTERY"))

@@ -135,3 +135,48 @@ def test_within_codec_on_empty_tensors_passes() -> None:
     empty = np.zeros((0, 4), dtype=np.float32)
     for chain in ([], [Codec.FLOAT16], [Codec.INT8]):
         within_codec(empty, empty, chain, "x")
+
+
+def test_exactly_the_lossless_tolerance_passes() -> None:
+    want = np.array([1e5, 0.0])
+    close(np.array([1e5 + 1.0, 0.0]), want, "x")  # 1 / 1e5: exactly 1e-5
+    with pytest.raises(CheckFailed):
+        close(np.array([1e5 + 1.01, 0.0]), want, "x")
+
+
+def test_int8_allows_the_whole_step_and_one_percent() -> None:
+    # A step is max|x| / 127, allowed with 1 % to spare for the scale's own rounding.
+    within_codec(_off_by(1.005 / INT8_STEPS), WANT, [Codec.INT8], "x")
+    with pytest.raises(CheckFailed):
+        within_codec(_off_by(1.02 / INT8_STEPS), WANT, [Codec.INT8], "x")
+
+
+def test_int8_of_zeros_is_exact_zeros() -> None:
+    zeros = np.zeros((1, 4), dtype=np.float32)
+    within_codec(zeros, zeros, [Codec.INT8], "x")
+
+
+@pytest.mark.parametrize(("error", "passes"), [(4e-8, True), (7e-8, False)])
+def test_float16_allows_the_smallest_subnormal_step_near_zero(error: float, passes: bool) -> None:
+    # Below 2**-14 float16 steps by 2**-24 (about 6e-8): a tiny value may become zero.
+    want = np.array([[error, 0.0]], dtype=np.float32)
+    got = np.zeros_like(want)
+    if passes:
+        within_codec(got, want, [Codec.FLOAT16], "x")
+    else:
+        with pytest.raises(CheckFailed):
+            within_codec(got, want, [Codec.FLOAT16], "x")
+
+
+def test_without_precision_reduction_a_small_tensor_is_held_to_its_own_scale() -> None:
+    small = np.array([[0.01, -0.005]], dtype=np.float32)
+    within_codec(_off_by(0.5 * LOSSLESS_TOLERANCE, small), small, [Codec.ZSTD], "x")
+    with pytest.raises(CheckFailed):
+        within_codec(_off_by(50 * LOSSLESS_TOLERANCE, small), small, [Codec.ZSTD], "x")
+
+
+def test_the_failure_names_the_worst_excess_over_the_allowance() -> None:
+    want = np.array([1e5, 0.0])
+    # allowed 1e5 * 1e-5 = 1 everywhere; the first element is 3 off: 2 over.
+    with pytest.raises(CheckFailed, match=r"\(worst excess 2\)$"):
+        within_codec(np.array([1e5 + 3.0, 0.0]), want, [], "x")

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ts26927.engine.federated import aggregate
-from ts26927.engine.federated.aggregate import fedavg, trimmed_mean
+from ts26927.engine.federated.aggregate import coordinate_median, fedavg, trimmed_mean
 
 
 def _updates(seed: int, clients: int, shapes=((3, 4), (4,))) -> list[tuple[list[np.ndarray], int]]:
@@ -296,9 +296,10 @@ def test_robust_aggregators_refuse_another_structure(
     aggregator: object, other: list[np.ndarray], reason: str
 ) -> None:
     first = [np.ones(4, np.float32), np.ones(1, np.float32)]
-    with pytest.raises(ValueError) as caught:
-        aggregator([(first, 1), (first, 1), (other, 1)])  # type: ignore[operator]
-    assert str(caught.value) == reason
+    for updates in ([first, first, other], [first, other, first]):  # wherever it comes
+        with pytest.raises(ValueError) as caught:
+            aggregator([(u, 1) for u in updates])  # type: ignore[operator]
+        assert str(caught.value) == reason
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float16, np.int32])
@@ -311,6 +312,10 @@ def test_robust_aggregators_of_other_types(monkeypatch: pytest.MonkeyPatch, dtyp
     assert median is not None and trimmed is not None
     np.testing.assert_array_equal(median[0], [3, 1, 6])
     np.testing.assert_allclose(trimmed[0], [(2 + 3 + 5) / 3, (0 + 1 + 8) / 3, (5 + 6 + 7) / 3])
+    # Results in a float type holding the updates' values, at least float32 (as fedavg's):
+    # float16 -> float32, float64 and int32 -> float64.
+    expected = np.float32 if dtype is np.float16 else np.float64
+    assert median[0].dtype == trimmed[0].dtype == expected
 
 
 # --- trimming at its bounds ------------------------------------------------------------------
@@ -365,3 +370,26 @@ def test_the_baseline_weights_by_examples() -> None:
     result = aggregate.weighted_average_baseline(updates)
     assert result is not None
     np.testing.assert_allclose(result[0], [13 / 4, 26 / 4])
+
+
+@pytest.mark.parametrize("layout", ["fortran", "strided"])
+def test_updates_in_any_memory_layout_aggregate_by_their_values(layout: str) -> None:
+    # Results are written through flat views: a result laid out like a Fortran-ordered
+    # first update once received its values transposed (or lost them).
+    base = np.arange(12, dtype=np.float32).reshape(3, 4)
+    if layout == "fortran":
+        first = np.asfortranarray(base)
+    else:
+        first = np.arange(24, dtype=np.float32).reshape(3, 8)[:, ::2]
+    assert not first.flags.c_contiguous
+    plain = np.ascontiguousarray(first)
+    updates = [([first], 1), ([plain + 1], 1), ([plain + 2], 2)]
+    np.testing.assert_array_equal(fedavg(updates)[0], plain + 1.25)
+    np.testing.assert_array_equal(coordinate_median(updates)[0], plain + 1)
+    np.testing.assert_array_equal(trimmed_mean(updates, 0.0)[0], plain + 1)
+
+
+def test_the_baseline_refuses_updates_of_another_structure() -> None:
+    first = [np.ones(2, np.float32), np.ones(1, np.float32)]
+    with pytest.raises(ValueError):
+        aggregate.weighted_average_baseline([(first, 1), (first[:1], 1)])

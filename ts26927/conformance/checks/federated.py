@@ -29,13 +29,6 @@ def _after(ctx: CaseContext, record: Record) -> list[Record]:
     return ctx.records[index + 1 :]
 
 
-def _between(ctx: CaseContext, start: Record, end: Record) -> list[Record]:
-    records = ctx.records
-    first = next(i for i, r in enumerate(records) if r is start)
-    last = next(i for i, r in enumerate(records) if r is end)
-    return records[first + 1 : last]
-
-
 @check("fl-model")
 def _fl_model(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
     """A global model (step 5): the fixture model's parameters; the first carries the model
@@ -56,7 +49,7 @@ def _fl_model(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
         raise CheckFailed(
             f"modelId {update.model_id!r}; the model in force is {model_id(previous)!r}"
         )
-    between = _between(ctx, sent[-2], record)
+    between = _after(ctx, sent[-2])  # up to the model checked, the last record
     outcomes = [r for r in between if r.step == "17" and r.by == "IUT"]
     if update.new_model_id is None or update.new_model_id == update.model_id:
         for name, value in params.items():

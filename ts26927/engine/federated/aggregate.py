@@ -49,12 +49,15 @@ def fedavg(updates: Iterable[Update]) -> list[np.ndarray] | None:
             raise ValueError(f"an update needs a positive number of examples, got {examples}")
         total += examples
         if result is None:
-            result = [np.array(a, dtype=np.result_type(a, np.float32)) for a in arrays]
+            # C order: the blend writes through a flat view, which only C order gives.
+            result = [
+                np.array(a, dtype=np.result_type(a, np.float32), order="C") for a in arrays
+            ]
             continue
         if len(arrays) != len(result):
             raise ValueError(f"an update of {len(arrays)} arrays, expected {len(result)}")
         share = examples / total
-        for mean, a in zip(result, arrays, strict=True):
+        for mean, a in zip(result, arrays):  # noqa: B905 (the lengths are checked above)
             _blend(mean, np.asarray(a), share)
     return result
 
@@ -63,7 +66,7 @@ def _blend(mean: np.ndarray, a: np.ndarray, share: float) -> None:
     """``mean = mean * (1 - share) + a * share``, chunk by chunk through one scratch chunk."""
     if a.shape != mean.shape:
         raise ValueError(f"an array of shape {a.shape}, expected {mean.shape}")
-    flat_mean, flat_a = mean.reshape(-1), a.reshape(-1)
+    flat_mean, flat_a = mean.ravel(), a.ravel()  # a view of the C-ordered mean
     step = max(1, min(flat_mean.size, CHUNK_ELEMENTS))
     scratch = np.empty(step, mean.dtype)
     # The product in the wider of the two types: a float16 update scaled in float16 would
@@ -72,7 +75,7 @@ def _blend(mean: np.ndarray, a: np.ndarray, share: float) -> None:
     for begin in range(0, flat_mean.size, step):
         end = min(begin + step, flat_mean.size)
         part, added = flat_mean[begin:end], scratch[: end - begin]
-        np.multiply(flat_a[begin:end], share, out=added, dtype=work, casting="same_kind")
+        np.multiply(flat_a[begin:end], share, out=added, dtype=work)
         part *= 1.0 - share
         part += added
 
@@ -94,14 +97,15 @@ def _chunked(updates: list[Update], reduce: object) -> list[np.ndarray] | None:
     for arrays, _ in updates[1:]:  # the same structure as the first, as fedavg requires
         if len(arrays) != len(first):
             raise ValueError(f"an update of {len(arrays)} arrays, expected {len(first)}")
-        for a, expected in zip(arrays, first, strict=True):
+        for a, expected in zip(arrays, first):  # noqa: B905 (the lengths are checked above)
             if np.shape(a) != np.shape(expected):
                 raise ValueError(f"an array of shape {np.shape(a)}, expected {np.shape(expected)}")
-    result = [np.empty_like(a, dtype=np.result_type(a, np.float32)) for a in first]
+    # C order (not the first update's layout): results are written through flat views.
+    result = [np.empty(np.shape(a), dtype=np.result_type(a, np.float32)) for a in first]
     step = max(1, CHUNK_ELEMENTS // len(updates))
     for index, out in enumerate(result):
-        flat_out = out.reshape(-1)
-        flats = [np.asarray(arrays[index]).reshape(-1) for arrays, _ in updates]
+        flat_out = out.ravel()  # a view: out is C-ordered
+        flats = [np.asarray(arrays[index]).ravel() for arrays, _ in updates]
         for start in range(0, flat_out.size, step):
             stack = np.stack([f[start : start + step] for f in flats])
             flat_out[start : start + step] = reduce(stack)  # type: ignore[operator]

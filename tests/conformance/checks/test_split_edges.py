@@ -1,0 +1,180 @@
+"""The split candidate check at the edges of its tolerances, its defaults, and its messages:
+each figure exactly at its documented limit passes, and each message names the figures."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from ts26927.conformance.checks import CheckFailed
+from ts26927.conformance.context import CaseContext
+from ts26927.conformance.fixtures import profiles
+from ts26927.conformance.truth import truth
+from ts26927.engine.onnxtools.codecs import CodecChain
+from ts26927.models.units import BYTES_PER_KB
+
+from .recorded import Seen
+from .test_split import (
+    ACCURACY_TOLERANCE,
+    FRAMING_ALLOWANCE,
+    MEMORY_TOLERANCE,
+    _candidate,
+    _fails,
+    _limits,
+    _offered,
+    _side,
+    _unit_bytes,
+)
+
+SIZE_TOLERANCE = 0.02  # the documented tolerance on announced unit sizes
+EDGE = 1 - 1e-9  # lower bounds are floors up to this rounding factor
+
+
+def _passes(check: Seen, ctx: CaseContext) -> None:
+    check.run(ctx)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_accuracy_exactly_a_point_off_passes(sign: float) -> None:
+    check = _offered()
+    ctx, _ = check.fresh()
+    measured = truth("digits").accuracy(None, CodecChain.parse("NONE"))
+    assert measured is not None
+    _candidate(ctx)["accuracy"] = measured + sign * ACCURACY_TOLERANCE
+    _passes(check, ctx)
+
+
+def test_an_uncoded_size_exactly_the_framing_allowance_off_passes() -> None:
+    check = _offered()
+    ctx, _ = check.fresh()
+    unit = _unit_bytes(ctx, _candidate(ctx))
+    _candidate(ctx)["intermediateDataSize"] = (unit + FRAMING_ALLOWANCE) / BYTES_PER_KB
+    _passes(check, ctx)
+    size = (unit + 2 * FRAMING_ALLOWANCE) / BYTES_PER_KB
+    _candidate(ctx)["intermediateDataSize"] = size
+    _fails(check, ctx, f"a unit of this data is {unit / BYTES_PER_KB:g} KB$")
+
+
+def _coded(ctx: CaseContext) -> tuple[dict[str, Any], int]:
+    """The ZSTD candidate and the size of its data uncoded (the plain unit)."""
+    candidate = _candidate(ctx, 1)
+    assert candidate["intermediateDataInformation"]["compressionAlgorithms"] == ["ZSTD"]
+    return candidate, _unit_bytes(ctx, _candidate(ctx, 0))
+
+
+def test_a_losslessly_coded_size_exactly_at_its_maximum_passes() -> None:
+    check = _offered()
+    ctx, _ = check.fresh()
+    candidate, plain = _coded(ctx)
+    candidate["intermediateDataSize"] = (
+        plain * (1 + SIZE_TOLERANCE) + FRAMING_ALLOWANCE
+    ) / BYTES_PER_KB
+    _passes(check, ctx)
+
+
+def test_a_losslessly_coded_size_a_few_bytes_over_its_maximum_fails() -> None:
+    check = _offered()
+    ctx, _ = check.fresh()
+    candidate, plain = _coded(ctx)
+    size = (plain * (1 + SIZE_TOLERANCE) + FRAMING_ALLOWANCE + 8) / BYTES_PER_KB
+    candidate["intermediateDataSize"] = size
+    _fails(check, ctx, rf"exceeds this data uncoded \({plain / BYTES_PER_KB:g} KB\)$")
+
+
+def test_the_topology_is_the_ue_first_one_unless_the_case_names_it() -> None:
+    check = _offered()
+    ctx, _ = check.fresh()
+    del ctx.params["topology"]
+    _passes(check, ctx)
+    _candidate(ctx)["topology"] = "NETWORK_SOURCE"
+    _fails(check, ctx, "topology NETWORK_SOURCE; the case's is UE_SOURCE_UE_FIRST")
+
+
+def test_a_missing_total_latency_is_named_first_in_its_reason() -> None:
+    check = _offered()
+    ctx, _ = check.fresh()
+    del _candidate(ctx)["totalLatency"]
+    _fails(check, ctx, r"\): totalLatency is missing, and the service has a latency budget")
+
+
+@pytest.mark.parametrize("key", ["totalLatency", "ueInferenceLatency", "transferLatency"])
+def test_a_latency_exactly_at_its_floor_passes(key: str) -> None:
+    check = _offered()
+    ctx, _ = check.fresh()
+    limits = _limits(ctx, _candidate(ctx))
+    least = {
+        "totalLatency": limits.total_ms,
+        "ueInferenceLatency": limits.ue_ms,
+        "transferLatency": limits.transfer_ms,
+    }[key]
+    assert least is not None
+    _candidate(ctx)[key] = least * EDGE
+    _passes(check, ctx)
+
+
+def test_with_the_media_in_the_network_the_downlink_carries_the_data() -> None:
+    check = _offered()
+    ctx, _ = check.fresh(params={"topology": "NETWORK_SOURCE"})
+    candidate = _candidate(ctx)
+    candidate["topology"] = "NETWORK_SOURCE"
+    candidate["intermediateDataInformation"]["dataDirection"] = "DOWNSTREAM"
+    candidate["uplinkLatency"] = 0.0  # the data does not go up
+    candidate["downlinkLatency"] = 1e6
+    with pytest.raises(CheckFailed) as raised:
+        check.run(ctx)
+    assert "uplinkLatency" not in str(raised.value)
+    assert "downlinkLatency" not in str(raised.value)
+    assert "the case's is" not in str(raised.value)  # the topology is the case's
+    candidate["downlinkLatency"] = 0.0
+    _fails(check, ctx, r"downlinkLatency 0\.0 ms is below the .* ms minimum")
+
+
+@pytest.mark.parametrize("where", ["low", "high"])
+def test_the_announced_memory_exactly_at_its_bounds_passes(where: str) -> None:
+    check = _offered()
+    ctx, _ = check.fresh()
+    low, high, _ = _side(ctx)
+    edge = {"low": low * (1 - 1e-6), "high": high * (1 + MEMORY_TOLERANCE) + 1e-3}[where]
+    _candidate(ctx)["ueProfile"]["memory"] = edge
+    _passes(check, ctx)
+
+
+def test_the_memory_message_names_both_bounds() -> None:
+    check = _offered()
+    ctx, _ = check.fresh()
+    _candidate(ctx)["ueProfile"]["memory"] = 1e6
+    reason = "(its weights and largest tensor) and .* MB (weights and every tensor at once)"
+    _fails(check, ctx, re.escape(reason).replace(r"\.\*", ".*"))
+
+
+def _ue(monkeypatch: pytest.MonkeyPatch, **changes: Any) -> str:
+    description, ue = profiles.UE_CAPABILITIES["ue-ample"]
+    changed = {k: v for k, v in {**ue, **changes}.items() if v is not None}
+    monkeypatch.setitem(profiles.UE_CAPABILITIES, "ue-test", (description, changed))
+    return "ue-test"
+
+
+def test_the_announced_memory_may_be_all_the_ue_has(monkeypatch: pytest.MonkeyPatch) -> None:
+    check = _offered()
+    ctx, _ = check.fresh()
+    _, high, _ = _side(ctx)
+    ue = profiles.UE_CAPABILITIES["ue-ample"][1]
+    processing = {**ue["processingCapabilities"], "memory": high}
+    fixture = _ue(monkeypatch, processingCapabilities=processing)
+    ctx, _ = check.fresh(fixtures={"ueCapabilities": fixture})
+    _candidate(ctx)["ueProfile"]["memory"] = high
+    _passes(check, ctx)
+
+
+def test_a_ue_that_states_no_processing_capabilities_is_not_held_to_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    check = _offered()
+    fixture = _ue(monkeypatch, processingCapabilities=None)
+    ctx, _ = check.fresh(fixtures={"ueCapabilities": fixture})
+    for key in ("ueInferenceLatency", "totalLatency"):  # no compute: no floor from it
+        _candidate(ctx).pop(key, None)
+    _candidate(ctx)["totalLatency"] = 50
+    _passes(check, ctx)
