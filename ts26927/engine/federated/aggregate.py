@@ -50,9 +50,7 @@ def fedavg(updates: Iterable[Update]) -> list[np.ndarray] | None:
         total += examples
         if result is None:
             # C order: the blend writes through a flat view, which only C order gives.
-            result = [
-                np.array(a, dtype=np.result_type(a, np.float32), order="C") for a in arrays
-            ]
+            result = [np.array(a, dtype=np.result_type(a, np.float32), order="C") for a in arrays]
             continue
         if len(arrays) != len(result):
             raise ValueError(f"an update of {len(arrays)} arrays, expected {len(result)}")
