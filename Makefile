@@ -1,6 +1,6 @@
 # Two commands for a fresh machine with Python 3.11 and make:
 #   make demo   set up .venv on first use, then run the main job (walk-through, then the
-#               conformance suite against the reference engine)
+#               conformance suite against the reference engine, network side then UE side)
 #   make test   set up .venv on first use, then run the whole test suite
 # Maintainers: make mutation [ARGS='--module screening --jobs 2 --limit 10'] (see README)
 PYTHON ?= python3
@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/ts26927 demo
-	$(VENV)/bin/ts26927 conformance run
+	$(VENV)/bin/ts26927 conformance run --role NETWORK
+	$(VENV)/bin/ts26927 conformance run --role UE
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q

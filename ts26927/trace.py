@@ -112,6 +112,7 @@ def workflow_steps() -> list[dict[str, Any]]:
     from ts26927.flows import FLOWS  # the flows layer sits above models
 
     coverage = _case_coverage()
+    roles = ("UE", "NETWORK")
     return [
         {
             "flow": flow.id,
@@ -124,8 +125,12 @@ def workflow_steps() -> list[dict[str, Any]]:
             "optional": flow.is_optional(step.id),
             "repeats": flow.repeats(step.id),
             "branches": [" / ".join(path) for path in flow.branches(step.id) if path],
+            "performedBy": step.sender.side.value,
             "implementedBy": f"ts26927.flows.FLOWS[{flow.id!r}].step({step.id!r})",
-            "coveredBy": coverage.get((flow.id, step.id), []),
+            "coveredBy": sorted(
+                {case for role in roles for case in coverage.get((flow.id, step.id, role), [])}
+            ),
+            "coveredByRole": {role: coverage.get((flow.id, step.id, role), []) for role in roles},
             "message": None if step.message is None else step.message.__name__,
             "messageSchema": None
             if step.message is None
@@ -136,11 +141,12 @@ def workflow_steps() -> list[dict[str, Any]]:
     ]
 
 
-def _case_coverage() -> dict[tuple[str, str], list[str]]:
-    """(flow, step) -> ids of the conformance cases that perform that step."""
+def _case_coverage() -> dict[tuple[str, str, str], list[str]]:
+    """(flow, step, side the IUT plays) -> ids of the conformance cases that perform that
+    step with the IUT on that side."""
     from ts26927.conformance.suite import DEFAULT_CASES, SuiteError, load_suite
 
-    coverage: dict[tuple[str, str], list[str]] = {}
+    coverage: dict[tuple[str, str, str], list[str]] = {}
     try:
         cases = load_suite(DEFAULT_CASES)
     except SuiteError:
@@ -150,7 +156,7 @@ def _case_coverage() -> dict[tuple[str, str], list[str]]:
         steps += [r.step for r in case.reactions]
         steps += [s.step for r in case.reactions for s in r.then]
         for step in steps:
-            ids = coverage.setdefault((case.flow, step), [])
+            ids = coverage.setdefault((case.flow, step, case.role.value), [])
             if case.id not in ids:
                 ids.append(case.id)
     return coverage

@@ -1,7 +1,8 @@
 """The example harness in another language (Node.js, conformance/harness/node) plays the
-network side of generic model delivery and of split inference from the exported fixtures
-alone: it passes every case its capabilities make applicable, refuses what it must, and
-speaks the protocol's schema.
+network side of generic model delivery and of split inference, and the UE side of adaptive
+model delivery, from the exported fixtures and the documented formats alone: it passes
+every case its capabilities make applicable, refuses what it must, and speaks the
+protocol's schema.
 
 It needs ``node``, and ``onnxruntime-node`` installed into the harness folder (done here
 with npm, ``--ignore-scripts``, from npm's cache when it can); without them the tests skip
@@ -26,9 +27,11 @@ import pytest
 from ts26927.bindings.base import Refusal
 from ts26927.bindings.stdio import StdioImplementation
 from ts26927.cli import main
+from ts26927.conformance.builders.adaptive_delivery import _manifest, network_model
 from ts26927.conformance.runner import run_case
 from ts26927.conformance.suite import DEFAULT_CASES, load_suite
 from ts26927.conformance.verdict import Verdict
+from ts26927.engine.delivery.embedded import embedded_repository
 from ts26927.errors import HarnessSetupRefusedError
 
 from .conftest import ROOT
@@ -111,14 +114,19 @@ def suite_report(fixtures: Path, runtime: None, tmp_path_factory) -> dict[str, A
     return _run(fixtures, tmp_path_factory.mktemp("node-run"))
 
 
-def _verdicts(report: dict[str, Any], prefix: str) -> dict[str, str]:
-    return {r["id"]: r["verdict"] for r in report["results"] if r["id"].startswith(prefix)}
+def _verdicts(report: dict[str, Any], prefix: str, role: str = "NETWORK") -> dict[str, str]:
+    return {
+        r["id"]: r["verdict"]
+        for r in report["results"]
+        if r["id"].startswith(prefix) and r["role"] == role
+    }
 
 
 def test_it_declares_split_inference_truthfully(suite_report: dict[str, Any]) -> None:
     implementation = suite_report["implementation"]
     assert implementation["language"] == "javascript"
-    assert {"MODEL_DELIVERY_NETWORK", *SPLIT_CAPABILITIES} == set(implementation["capabilities"])
+    declared = {"MODEL_DELIVERY_NETWORK", *SPLIT_CAPABILITIES, "ADAPTIVE_DELIVERY_UE"}
+    assert declared == set(implementation["capabilities"])
 
 
 def test_it_passes_every_split_inference_network_case(suite_report: dict[str, Any]) -> None:
@@ -147,9 +155,10 @@ def test_it_still_passes_the_model_delivery_cases(suite_report: dict[str, Any]) 
 
 def test_nothing_else_applies(suite_report: dict[str, Any]) -> None:
     for result in suite_report["results"]:
-        played = result["role"] == "NETWORK" and result["flow"] in (
-            "model-delivery",
-            "split-inference",
+        played = (result["role"], result["flow"]) in (
+            ("NETWORK", "model-delivery"),
+            ("NETWORK", "split-inference"),
+            ("UE", "adaptive-model-delivery"),
         )
         assert result["verdict"] == ("pass" if played else "not applicable"), result
 
@@ -508,3 +517,138 @@ def test_every_line_it_writes_validates_against_the_protocol_schema(
     assert kinds[:8] == ["outputs", "outputs", "refused", "outputs", "outputs", "outputs",
                          "outputs", "errored"]  # fmt: skip
     assert kinds[13:15] == ["refused", "outputs"] and kinds[-1] == "refused"
+
+
+# -- the UE side of adaptive model delivery (the worked example of docs/harness.md) --------
+PACKAGE_FORMAT = "TS26927_ADAPTIVE_PACKAGE"
+ADAPTIVE_UE_CASES = (
+    "5.2.2.2.2-adaptive-model-delivery-003",
+    "5.2.2.2.2-adaptive-model-delivery-004",
+    "5.2.2.2.2-adaptive-model-delivery-005",
+)
+
+
+def test_it_passes_the_adaptive_delivery_ue_cases(suite_report: dict[str, Any]) -> None:
+    """Base, refinement levels and the bit-exact model (003), the tampered level refused
+    (004), an update for another base refused (005); the network-side cases do not apply."""
+    verdicts = {
+        (r["id"], r["role"]): r["verdict"]
+        for r in suite_report["results"]
+        if r["flow"] == "adaptive-model-delivery"
+    }
+    ue = {i: v for (i, role), v in verdicts.items() if role == "UE"}
+    assert set(ADAPTIVE_UE_CASES) <= set(ue) and set(ue.values()) == {"pass"}, ue
+    network = {v for (_, role), v in verdicts.items() if role == "NETWORK"}
+    assert network == {"not applicable"}
+
+
+def _ue_state(fixtures: Path) -> dict[str, Any]:
+    state = _state(fixtures, sample=18)
+    return {**state, "state": "ue-idle"}
+
+
+def _chain(zstd: bool = False) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
+    """The test system's manifest and packages; with ``zstd``, the engine's own packages
+    (zstd-compressed), listed under their digests."""
+    manifest = _manifest("digits")
+    variants = manifest["models"][0]["variants"]
+    if not zstd:
+        packages = [v for v in variants if v["dataFormat"]["name"] != "ONNX"]
+        by_sha = network_model("digits").by_sha256()
+        return manifest, [(v["variantIdentifier"], by_sha[v["sha256"]]) for v in packages]
+    repository = embedded_repository(names=["digits"])
+    levels = [
+        v
+        for v in repository.variants("digits")
+        if v.variant.data_format and v.variant.data_format.name == PACKAGE_FORMAT
+    ]
+    for variant in variants:
+        for level in levels:
+            if level.identifier == variant["variantIdentifier"]:
+                variant["sha256"] = hashlib.sha256(level.data).hexdigest()
+    return manifest, [(v.identifier, v.data) for v in levels]
+
+
+def _package(variant: str, data: bytes) -> dict[str, Any]:
+    return {
+        "modelIdentifier": "digits",
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "variantIdentifier": variant,
+    }
+
+
+def test_adaptive_ue_refuses_what_does_not_verify_and_rebuilds_the_model(
+    fixtures: Path, runtime: None
+) -> None:
+    manifest, packages = _chain()
+    (base_id, base), (int16_id, int16), (fp32_id, fp32) = packages
+    with StdioImplementation(_argv(fixtures)) as iut:
+        with pytest.raises(HarnessSetupRefusedError, match="only ue-idle is offered"):
+            iut.setup("c", "adaptive-model-delivery", "UE", _state(fixtures))
+        iut.setup("c", "adaptive-model-delivery", "UE", _ue_state(fixtures))
+        assert "no package was requested" in _refused(
+            iut.deliver("6", _package(base_id, base), {"model": base})
+        )
+        assert "no adaptive model" in _refused(
+            iut.deliver("1", {"manifestId": "m", "models": []}, {})
+        )
+        started = iut.deliver("1", manifest, {})
+        assert _steps(started) == ["2", "3", "5"]
+        assert started[1].message == {"modelIdentifier": "digits", "variantIdentifier": base_id}  # type: ignore[index]
+        assert "out of order" in _refused(iut.deliver("1", manifest, {}))
+        assert "was requested" in _refused(
+            iut.deliver("6", _package(int16_id, int16), {"model": int16})
+        )
+        flipped = base[:-1] + bytes([base[-1] ^ 1])
+        assert "announced size and SHA-256" in _refused(
+            iut.deliver("6", _package(base_id, base), {"model": flipped})
+        )
+        assert "not the manifest's" in _refused(
+            iut.deliver("6", _package(base_id, flipped), {"model": flipped})
+        )
+        taken = iut.deliver("6", _package(base_id, base), {"model": base})
+        assert _steps(taken) == ["7", "8", "9", "10", "11"]
+        assert taken[4].message["toVariant"] == int16_id  # type: ignore[index]
+        taken = iut.deliver("6", _package(int16_id, int16), {"model": int16})
+        assert _steps(taken) == ["7", "12", "8", "9", "10", "11"]
+        taken = iut.deliver("6", _package(fp32_id, fp32), {"model": fp32})
+        assert _steps(taken) == ["7", "12", "8", "9", "10"]
+        full = next(
+            v for v in manifest["models"][0]["variants"] if v["dataFormat"]["name"] == "ONNX"
+        )
+        assert hashlib.sha256(taken[1].attachments["model"]).hexdigest() == full["sha256"]  # type: ignore[index]
+        assert taken[4].attachments["output"].startswith(b"\x93NUMPY")  # type: ignore[index]
+
+
+def test_adaptive_ue_refuses_zstd_packages_it_cannot_decode(fixtures: Path, runtime: None) -> None:
+    """Node 20 has no zstd: the engine's own (compressed) packages are refused, saying why."""
+    manifest, [(base_id, base), *_] = _chain(zstd=True)
+    with StdioImplementation(_argv(fixtures)) as iut:
+        iut.setup("c", "adaptive-model-delivery", "UE", _ue_state(fixtures))
+        assert _steps(iut.deliver("1", manifest, {})) == ["2", "3", "5"]
+        reason = _refused(iut.deliver("6", _package(base_id, base), {"model": base}))
+        assert "zstd-compressed" in reason or "ZSTD-compressed" in reason, reason
+
+
+def test_adaptive_ue_lines_validate_against_the_protocol_schema(
+    fixtures: Path, runtime: None, protocol_validator
+) -> None:
+    manifest, [(base_id, base), *_] = _chain()
+    harness = _Session(_argv(fixtures))
+    harness.send({"cmd": "start", "version": 1})
+    setup = {"cmd": "setup", "case": "c", "flow": "adaptive-model-delivery", "role": "UE"}
+    replies = [
+        harness.send({**setup, "state": _ue_state(fixtures)}),
+        harness.send({"cmd": "begin"}),
+    ]
+    replies.append(harness.deliver("1", manifest))
+    replies.append(harness.deliver("6", _package(base_id, base), model=base[:-1]))
+    replies.append(harness.deliver("6", _package(base_id, base), model=base))
+    replies.append(harness.send({"cmd": "poll"}))
+    assert harness.stop() == 0
+    for reply in replies:
+        protocol_validator("StepReply").validate(reply)
+    assert [next(k for k in r if k != "seq") for r in replies] == [
+        "outputs", "outputs", "outputs", "refused", "outputs", "outputs"
+    ]  # fmt: skip

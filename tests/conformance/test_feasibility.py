@@ -43,7 +43,7 @@ def _judge(model: str, ue: str, service: str, topology: SplitTopology, configura
     capabilities = ue_capabilities(ue)
     limits = bounds(cut, chain, capabilities, ue_first, coded)
     measured = facts.accuracy(cut, chain)
-    return infeasibility(cut, chain, capabilities, service_requirements(service), limits, measured)
+    return infeasibility(chain, capabilities, service_requirements(service), limits, measured)
 
 
 @pytest.mark.parametrize(("model", "ue", "service", "topology"), SCENARIOS)
@@ -83,19 +83,19 @@ def test_the_reasons_name_the_limit() -> None:
     service = service_requirements("service-image-classification")
     late = facts.cut(["r65"])
     chain = CodecChain.parse("NONE")
-    reasons = infeasibility(late, chain, ue, service, bounds(late, chain, ue, True, None), None)
+    reasons = infeasibility(chain, ue, service, bounds(late, chain, ue, True, None), None)
     assert any("MB" in r and "the UE has 4.4 MB" in r for r in reasons)
     early = facts.cut(["r2"])
-    reasons = infeasibility(early, chain, ue, service, bounds(early, chain, ue, True, None), None)
+    reasons = infeasibility(chain, ue, service, bounds(early, chain, ue, True, None), None)
     assert any("exceeds the 60 ms budget" in r for r in reasons)
     zstd = CodecChain.parse("ZSTD")
-    reasons = infeasibility(early, zstd, ue, service, bounds(early, zstd, ue, True, 1000), None)
+    reasons = infeasibility(zstd, ue, service, bounds(early, zstd, ue, True, 1000), None)
     assert any("does not support ZSTD" in r for r in reasons)
     digits = truth("digits")
     floor = service_requirements("service-digits-unreachable-accuracy")
     cut = digits.cut(["dense1"])
     measured = digits.accuracy(cut, chain)
     reasons = infeasibility(
-        cut, chain, ue_capabilities("ue-ample"), floor, bounds(cut, chain, ue, True, None), measured
+        chain, ue_capabilities("ue-ample"), floor, bounds(cut, chain, ue, True, None), measured
     )
     assert any("below the 99.9 % floor" in r for r in reasons)

@@ -49,6 +49,17 @@ def test_the_summary_counts_implementations_both_ways(selftest_results) -> None:
     assert summary.variant_runs > summary.variants
 
 
+def test_the_summary_counts_each_side_the_implementations_played(selftest_results) -> None:
+    summary = summarize(selftest_results)
+    sides = summary.by_role
+    assert sides is not None and set(sides) == {"UE", "NETWORK"}
+    assert sum(s.mutants for s in sides.values()) == summary.mutants
+    assert sum(s.variant_runs for s in sides.values()) == summary.variant_runs
+    for side in sides.values():  # the reference and at least one variant of its own
+        assert side.mutants == side.mutants_caught > 0
+        assert side.variants == side.variants_passed >= 2
+
+
 class _Scripted:
     """A minimal IUT whose every answer is scripted by the test."""
 

@@ -57,6 +57,28 @@ def test_every_step_of_every_workflow_is_exercised() -> None:
         assert used == {s.id for s in FLOWS[flow_id].steps}, flow_id
 
 
+def test_every_step_a_ue_function_performs_is_performed_by_a_ue_under_test() -> None:
+    # Not only exercised: some case puts a UE under test at the step.
+    performed = {
+        (c.flow, step)
+        for c in CASES
+        if c.role.value == "UE"
+        for step in {s.step for s in c.steps if s.by.value == "IUT"} | {r.step for r in c.reactions}
+    }
+    missing = [
+        (flow.id, step.id)
+        for flow in FLOWS.values()
+        for step in flow.steps
+        if step.sender.side.value == "UE" and (flow.id, step.id) not in performed
+    ]
+    assert missing == []
+
+
+def test_every_workflow_has_cases_for_each_side() -> None:
+    for side in ("UE", "NETWORK"):
+        assert {c.flow for c in CASES if c.role.value == side} == set(FLOWS), side
+
+
 def test_each_branch_has_its_own_case() -> None:
     split = [c for c in CASES if c.flow == "split-inference"]
     firsts = {

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import typing
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import BeforeValidator, ValidationError
 
+from ts26927.models import units
 from ts26927.models.base import TsModel
 from ts26927.models.units import Base64Bytes, BitRate, DateTime, PositiveInt, Uinteger
+from ts26927.trace import reachable_models
 
 
 class _Probe(TsModel):
@@ -105,3 +110,27 @@ def test_null_is_refused_on_the_wire_but_none_means_absent_in_python() -> None:
     with pytest.raises(ValidationError, match="null is not allowed"):
         _Probe.from_wire({"count": None})
     assert _Probe(count=None).to_wire() == {}
+
+
+def _plain_ints(annotation: Any, metadata: Sequence[Any] = ()) -> int:
+    """How many ``int`` in the annotation lack the validator that takes ``5.0`` as 5."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        base, *more = typing.get_args(annotation)
+        return _plain_ints(base, [*metadata, *more])
+    if annotation is int:
+        integral = any(
+            isinstance(m, BeforeValidator) and m.func is units._integral for m in metadata
+        )
+        return 0 if integral else 1
+    return sum(_plain_ints(arg) for arg in typing.get_args(annotation))
+
+
+def test_every_integer_of_every_wire_type_accepts_what_json_schema_calls_an_integer() -> None:
+    # JSON Schema's "integer" is any number with a zero fraction: 1.0 included.
+    plain = [
+        f"{name}.{field_name}"
+        for name, (cls, _) in reachable_models().items()
+        for field_name, field in cls.model_fields.items()
+        if _plain_ints(field.annotation, field.metadata)
+    ]
+    assert plain == []

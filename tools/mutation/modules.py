@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-CHECKS = ("registry", "generic", "delivery", "split", "federated", "adaptive", "tolerance")
+CHECKS = (
+    "registry",
+    "generic",
+    "delivery",
+    "split",
+    "federated",
+    "adaptive",
+    "tolerance",
+    # The UE under test.
+    "ue_adaptive",
+    "ue_federated",
+    "ue_split",
+    "ue_operation",
+)
 
 
 @dataclass(frozen=True)

@@ -239,6 +239,12 @@ def cmd_selftest(args: argparse.Namespace) -> int:
             f"fair: {summary.variants_passed} of {summary.variants} legal implementations "
             f"(the reference and its variants) passed every case ({summary.variant_runs} runs)"
         )
+        for role, counts in (summary.by_role or {}).items():
+            print(
+                f"  {role} under test: {counts.mutants_caught} of {counts.mutants} broken "
+                f"caught; {counts.variants_passed} of {counts.variants} legal passed "
+                f"({counts.variant_runs} runs)"
+            )
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_INVALID
 
 

@@ -28,10 +28,24 @@ CAPABILITIES: tuple[Capability, ...] = (
         "and runs it in its inference engine.",
     ),
     Capability(
+        "FEDERATED_LEARNING_UE",
+        "5.2.4.2",
+        "UE side of federated learning: judges its eligibility truthfully, trains the "
+        "announced round's model on its local data and sends the update, evaluates when "
+        "asked, and reports failures.",
+    ),
+    Capability(
         "ADAPTIVE_DELIVERY_NETWORK",
         "5.2.2.2.2",
         "Network side of adaptive model delivery: a usable base model, then updates that "
         "refine it up to the exact model.",
+    ),
+    Capability(
+        "ADAPTIVE_DELIVERY_UE",
+        "5.2.2.2.2",
+        "UE side of adaptive model delivery: requests a listed base, verifies every package "
+        "(refusing one that does not verify or does not apply), applies each refinement "
+        "level up to the bit-exact model and runs each level on its media.",
     ),
     Capability(
         "SPLIT_INFERENCE_NETWORK",
@@ -68,6 +82,20 @@ CAPABILITIES: tuple[Capability, ...] = (
         "one with the media in the network).",
     ),
     Capability(
+        "SPLIT_INFERENCE_UE",
+        "5.2.3.2",
+        "UE side of the detailed split inference workflow (figure 5.2.3-3): reports its "
+        "true capabilities, accepts or selects only a configuration it can run, runs its "
+        "sub-model and exchanges intermediate data in the agreed format.",
+    ),
+    Capability(
+        "SPLIT_BASIC_UE",
+        "5.2.3.2",
+        "UE side of the two basic split inference workflows: triggers split inference with "
+        "its true capabilities, runs the UE sub-model delivered and exchanges intermediate "
+        "data in the agreed format.",
+    ),
+    Capability(
         "FEDERATED_LEARNING_NETWORK",
         "5.2.4.2",
         "Network side of distributed/federated learning (figure 5.2.4-2): announces "
@@ -84,6 +112,19 @@ CAPABILITIES: tuple[Capability, ...] = (
         "5.2.4.2",
         "Option A of figure 5.2.4-2: the Federated Learning Engine requests model "
         "evaluations (and may update the eligibility criteria from them, step 11).",
+    ),
+    Capability(
+        "SPLIT_OPERATION_UE",
+        "5.3.5",
+        "UE side of the split AI/ML operation procedure: reports its capabilities, requests "
+        "split inference, runs its sub-model and frames intermediate data at the agreed split "
+        "point with the agreed codec, and follows split point updates.",
+    ),
+    Capability(
+        "MODEL_DISTRIBUTION_UE",
+        "5.3.6",
+        "UE side of AI/ML model distribution: acquires the service access information as "
+        "announced, accepts only an announced model that verifies, and runs it on its media.",
     ),
     Capability(
         "SPLIT_OPERATION_NETWORK",

@@ -97,7 +97,6 @@ def precision_bytes(cut: Cut, chain: CodecChain) -> int:
 
 
 def infeasibility(
-    cut: Cut,
     chain: CodecChain,
     ue: EndpointCapabilityInformation,
     service: ServiceRequirementInformation,
@@ -105,7 +104,7 @@ def infeasibility(
     measured_accuracy: float | None,
 ) -> list[str]:
     """Why the configuration cannot meet the UE's capabilities and the service's
-    requirements (empty: it may)."""
+    requirements (empty: it may). The cut enters through ``limits``, its UE side's bounds."""
     problems: list[str] = []
     supported = {str(a) for a in ue.supported_compression_algorithms or []} | {"NONE"}
     if unsupported := [str(a) for a in chain.algorithms if str(a) not in supported]:

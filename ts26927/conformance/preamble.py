@@ -135,10 +135,78 @@ STATES: tuple[PreambleState, ...] = (
         ),
     ),
     PreambleState(
+        "fl-ue",
+        "UE",
+        "A UE with the federated learning model fixture `flModel`'s training engine, the "
+        "device profile `deviceProfile` and local data `localData`; it has no model yet.",
+        (
+            Param("flModel", "string", "The federated learning model fixture.", required=True),
+            Param(
+                "localData",
+                "object",
+                "The UE's local data library: {dataLibraryId, part, parts}: IID part `part` "
+                "(from 0) of `parts` of the digits training data (as 'conformance fixtures' "
+                "splits it), held in library dataLibraryId. Its size is the library's "
+                "number of samples.",
+                required=True,
+            ),
+            Param(
+                "deviceProfile",
+                "object",
+                "What the UE declares about itself for eligibility (DeviceProfile without "
+                "dataLibraries: operatingSystem, availableMemory, countryCode, language…).",
+                required=True,
+            ),
+            Param(
+                "networkTriggers",
+                "boolean",
+                "The network triggers federated learning (step 1); the UE waits for it.",
+            ),
+            Param(
+                "firstRound",
+                "integer",
+                "The round number the test system starts from (default 1).",
+            ),
+        ),
+    ),
+    PreambleState(
         "ue-idle",
         "UE",
         "A UE with no model yet; its media is sample `sample` of the model fixture `model`.",
         (_MODEL, _SAMPLE),
+    ),
+    PreambleState(
+        "ue-split",
+        "UE",
+        "A UE running an AI service by split inference on the model fixture `model`: its AI "
+        "resources are those of `ueCapabilities` (its AI Capability Manager reports no "
+        "more), its service asks `serviceRequirements`; with the media in the UE "
+        "(`topology` UE_SOURCE_UE_FIRST) its Data Source holds sample `sample`.",
+        (
+            _MODEL,
+            _SAMPLE,
+            _TOPOLOGY,
+            Param(
+                "ueCapabilities",
+                "object",
+                "The UE's resources for the service (clause 6.6.5 "
+                "EndpointCapabilityInformation: memory, compute, codecs, connection), as "
+                "the case's ueCapabilities fixture states them.",
+                required=True,
+            ),
+            Param(
+                "serviceRequirements",
+                "object",
+                "The service's requirements (clause 6.6.4 ServiceRequirementInformation), as "
+                "the case's serviceRequirements fixture states them.",
+            ),
+            Param(
+                "decision",
+                "string",
+                "Detailed workflow: who decides the split, NETWORK (alternative #1, steps "
+                "2a-7a) or UE (alternative #2, steps 2b-9b).",
+            ),
+        ),
     ),
     PreambleState(
         "media-af",
@@ -159,6 +227,60 @@ STATES: tuple[PreambleState, ...] = (
                 "string",
                 "How the provider's application announces the service: 'reference' (a URL "
                 "to the service access information) or 'inline' (the information itself).",
+            ),
+        ),
+    ),
+    PreambleState(
+        "ue-media-client",
+        "UE",
+        "A UE whose Media Client has no model yet and whose media is sample `sample` of the "
+        "model fixture `model`; the test system plays the Media AF and AS (and the provider).",
+        (
+            _MODEL,
+            _SAMPLE,
+            Param(
+                "announcement",
+                "string",
+                "Model distribution: how the provider announces the service, 'reference' or "
+                "'inline' (the test system's choice; the UE follows it).",
+            ),
+            Param(
+                "ueUpdate",
+                "boolean",
+                "Split AI/ML operation: the UE's Media-aware Application triggers one split "
+                "point update after the first inference result (to another negotiated split "
+                "point; negotiated at step 15 or passed in band, as the UE chooses).",
+            ),
+            Param(
+                "statusReports",
+                "boolean",
+                "Split AI/ML operation: the UE's status reporting is on: a report (16) after "
+                "each inference result and a media status report (19) after each network "
+                "report (18).",
+            ),
+            Param(
+                "splitPoints",
+                "string",
+                "Split AI/ML operation, the test system's negotiation: the model's nodes "
+                "after which it offers split points, comma-separated; the first is selected.",
+            ),
+            Param(
+                "updateTo",
+                "string",
+                "Split AI/ML operation: the node (one of splitPoints) the network's split "
+                "point update moves to.",
+            ),
+            Param(
+                "codecs",
+                "string",
+                "Split AI/ML operation: the codec chains the network prefers, comma-separated; "
+                "it agrees the first whose algorithms the UE reported.",
+            ),
+            Param(
+                "modelData",
+                "string",
+                "Split AI/ML operation (10): the model data the network delivers, 'whole' or "
+                "'subset' (the UE's sub-model at the acknowledged split point).",
             ),
         ),
     ),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ts26927.bindings.base import Implementation
 from ts26927.bindings.reference import ReferenceImplementation
@@ -22,10 +23,18 @@ from ts26927.errors import HarnessError
 
 from .broken_harnesses import BROKEN_HARNESSES, BrokenHarness
 from .case import TestCase
-from .mutants import MUTANTS, MutantSpec
+from .mutants import MUTANTS as NETWORK_MUTANTS
+from .mutants import MutantSpec
 from .runner import RunParameters, run_case
-from .variants import VARIANTS, VariantSpec
+from .ue_side import MUTANTS as UE_MUTANTS
+from .ue_side import VARIANTS as UE_VARIANTS
+from .variants import VARIANTS as NETWORK_VARIANTS
+from .variants import VariantSpec
 from .verdict import Verdict
+
+#: Every mutant and legal variant, of either side.
+MUTANTS: tuple[MutantSpec, ...] = NETWORK_MUTANTS + UE_MUTANTS
+VARIANTS: tuple[VariantSpec, ...] = NETWORK_VARIANTS + UE_VARIANTS
 
 #: Short per-step timeouts: the hanging mutant must not slow the self-test down.
 SELFTEST_PARAMETERS = RunParameters(timeout_multiplier=0.1)
@@ -48,10 +57,14 @@ class SelftestResult:
     reason: str
     as_expected: bool
     expected: str = ""
+    role: str = ""
+    """The side the implementation played in the case (UE or NETWORK; empty when the case
+    was missing)."""
 
     def to_dict(self) -> dict[str, object]:
         return {
             "kind": self.kind,
+            "role": self.role,
             "name": self.name,
             "defect": self.defect,
             "case": self.case,
@@ -98,6 +111,7 @@ def _fair(
             r.reason,
             r.verdict in _FAIR,
             "pass",
+            case.role.value,
         )
 
 
@@ -123,6 +137,7 @@ def _mutant(spec: MutantSpec, case: TestCase | None) -> SelftestResult:
         r.reason,
         caught,
         expected,
+        case.role.value,
     )
 
 
@@ -145,6 +160,7 @@ def broken_harness_result(spec: BrokenHarness, case: TestCase | None) -> Selftes
             str(error),
             caught,
             expected,
+            case.role.value,
         )
     try:
         r = run_case(case, iut, iut.describe(), HARNESS_PARAMETERS)
@@ -161,6 +177,7 @@ def broken_harness_result(spec: BrokenHarness, case: TestCase | None) -> Selftes
         r.reason,
         caught,
         expected,
+        case.role.value,
     )
 
 
@@ -173,18 +190,41 @@ class Summary:
     variants: int
     variants_passed: int
     variant_runs: int
+    by_role: dict[str, Summary] | None = None
+    """The same counts over the cases of each side (UE, NETWORK): a variant counts for a
+    side when it ran cases of that side, a mutant for the side of the case written for it."""
 
-    def to_dict(self) -> dict[str, int]:
-        return {
+    def to_dict(self) -> dict[str, Any]:
+        counts: dict[str, Any] = {
             "mutants": self.mutants,
             "mutantsCaught": self.mutants_caught,
             "legalVariants": self.variants,
             "legalVariantsPassed": self.variants_passed,
             "legalVariantCaseRuns": self.variant_runs,
         }
+        if self.by_role is not None:
+            counts["byRole"] = {role: s.to_dict() for role, s in self.by_role.items()}
+        return counts
+
+
+ROLES = ("NETWORK", "UE")
 
 
 def summarize(results: list[SelftestResult]) -> Summary:
+    """The counts, overall and per side the implementations played."""
+    whole = _counts(results)
+    by_role = {role: _counts([r for r in results if r.role == role]) for role in ROLES}
+    return Summary(
+        whole.mutants,
+        whole.mutants_caught,
+        whole.variants,
+        whole.variants_passed,
+        whole.variant_runs,
+        by_role,
+    )
+
+
+def _counts(results: list[SelftestResult]) -> Summary:
     sharp = [r for r in results if r.kind in ("mutant", "harness")]
     fair = [r for r in results if r.kind in ("reference", "variant")]
     names = sorted({(r.kind, r.name) for r in fair})

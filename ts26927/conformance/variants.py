@@ -27,9 +27,12 @@ class VariantSpec:
     options: ReferenceOptions
     flows: tuple[str, ...]
     """The workflows whose every case it must pass."""
+    factory: Callable[[ReferenceOptions], ReferenceImplementation] = ReferenceImplementation
+    """How to build it: the reference itself, or a subclass making a choice no option
+    names (a UE variant, say)."""
 
     def make(self) -> ReferenceImplementation:
-        return ReferenceImplementation(self.options)
+        return self.factory(self.options)
 
 
 def _variant(name: str, choice: str, flows: tuple[str, ...], **options: object) -> VariantSpec:

@@ -28,6 +28,11 @@ def _case_step_row(step: Any, short: bool = False) -> str:
     return f"| {step.step}{optional} | {step.by.value} | {source} | {checks} |"
 
 
+def _numbers(case_ids: list[str]) -> str:
+    """Case ids by their last part (``…-004`` → ``004``), or a dash."""
+    return ", ".join(i.rsplit("-", 1)[-1] for i in case_ids) or "—"
+
+
 def conformance_page() -> str:
     """The conformance cases and which workflow steps they cover (from the suite data)."""
 
@@ -83,13 +88,24 @@ def conformance_page() -> str:
             lines += ["", "**At the end:** " + ", ".join(_check_text(k) for k in c.final)]
         if c.ends_quiet:
             lines += ["", "**Then** the IUT must perform nothing more."]
-    covered = [s for s in trace.workflow_steps() if s["coveredBy"]]
-    total = len(trace.workflow_steps())
+    steps = trace.workflow_steps()
+    covered = [s for s in steps if s["coveredBy"]]
     lines += [
         "",
         "## Coverage",
         "",
-        f"{len(covered)} of {total} workflow steps are "
-        "exercised by at least one case; `ts26927 trace --json` lists the cases per step.",
+        f"{len(covered)} of {len(steps)} workflow steps are exercised by at least one case. "
+        "Per step, the cases that perform it with the network under test and with the UE "
+        "under test (by their number within the workflow); `ts26927 trace --json` gives "
+        "the same as `coveredByRole`.",
+        "",
+        "| workflow | step | performed by | side | network under test | UE under test |",
+        "|---|---|---|---|---|---|",
     ]
+    for s in steps:
+        columns = [_numbers(s["coveredByRole"][role]) for role in ("NETWORK", "UE")]
+        lines.append(
+            f"| {s['flow']} | {s['step']} | {s['sender']} | {s['performedBy']} | "
+            f"{columns[0]} | {columns[1]} |"
+        )
     return "\n".join(lines) + "\n"

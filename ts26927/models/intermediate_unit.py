@@ -29,7 +29,7 @@ from ts26927.models.intermediate_data import (
 )
 from ts26927.models.split_model import SplitPointInformation
 from ts26927.models.tensors import ElementDataType
-from ts26927.models.units import Uinteger
+from ts26927.models.units import Integer, Uinteger
 
 PRECISION_REDUCTIONS = (CompressionAlgorithm.FLOAT16, CompressionAlgorithm.INT8)
 LOSSLESS = (CompressionAlgorithm.SNAPPY, CompressionAlgorithm.LZ4, CompressionAlgorithm.ZSTD)
@@ -71,7 +71,7 @@ class Int8Quantization(TsModel):
         allow_inf_nan=False,
         examples=[0.0123],
     )
-    zero_point: int = tr_field(
+    zero_point: Integer = tr_field(
         None, "The quantized value that stands for 0.", ge=-128, le=127, examples=[-128]
     )
 

@@ -24,8 +24,12 @@ def _integral(value: Any) -> Any:
     return value
 
 
+#: Integer (TS 29.571 ``Integer``).
+Integer = Annotated[int, BeforeValidator(_integral)]
 #: Unsigned integer (TS 29.571 ``Uinteger``).
 Uinteger = Annotated[int, Field(ge=0), BeforeValidator(_integral)]
+#: Unsigned 32-bit integer (TS 29.571 ``Uint32``).
+Uint32 = Annotated[int, Field(ge=0, le=2**32 - 1), BeforeValidator(_integral)]
 #: Strictly positive integer (a tensor dimension, a count of at least one).
 PositiveInt = Annotated[int, Field(ge=1), BeforeValidator(_integral)]
 #: A percentage, 0.0-100.0 (TS 26.512 ``Percentage``).

@@ -3,19 +3,21 @@
 // Example ts26927 conformance harness in Node.js: speaks the harness protocol, version 1,
 // over stdin/stdout (one JSON object per line; see docs/harness.md) and wraps the network
 // side of generic model delivery (model_delivery.js) and of split inference
-// (split_inference.js), both built from the exported fixtures folder.
+// (split_inference.js), and the UE side of adaptive model delivery (adaptive_delivery.js),
+// all built from the exported fixtures folder.
 //
 //   ts26927 conformance fixtures export FIXTURES
 //   node harness.js --fixtures FIXTURES [--network-flops 1e12]
 //   ts26927 conformance run --target stdio:'node harness.js --fixtures FIXTURES'
 //
-// Standard library only, plus onnxruntime-node for running sub-models; without it the
+// Standard library only, plus onnxruntime-node for running (sub-)models; without it the
 // harness declares (and plays) model delivery alone.
 
 const readline = require('node:readline');
 const { Fixtures } = require('./fixtures.js');
 const { NetworkModelDelivery, Refused, repositoryEntry } = require('./model_delivery.js');
 const { NetworkSplitInference } = require('./split_inference.js');
+const { UeAdaptiveDelivery } = require('./adaptive_delivery.js');
 const runtime = require('./runtime.js');
 
 const PROTOCOL_VERSION = 1;
@@ -42,9 +44,9 @@ const fixtures = new Fixtures(folder);
 const capabilities = ['MODEL_DELIVERY_NETWORK'];
 if (runtime.available()) {
   capabilities.push('SPLIT_INFERENCE_NETWORK', 'SPLIT_NETWORK_DECIDES', 'SPLIT_UE_DECIDES',
-    'SPLIT_DATA_SOURCE_UE', 'SPLIT_DATA_SOURCE_NETWORK');
+    'SPLIT_DATA_SOURCE_UE', 'SPLIT_DATA_SOURCE_NETWORK', 'ADAPTIVE_DELIVERY_UE');
 } else {
-  process.stderr.write(`onnxruntime-node is not available (${runtime.problem()}): split inference is not offered\n`);
+  process.stderr.write(`onnxruntime-node is not available (${runtime.problem()}): split inference and adaptive delivery are not offered\n`);
 }
 const IMPLEMENTATION = {
   name: 'ts26927-node-example',
@@ -53,9 +55,11 @@ const IMPLEMENTATION = {
   capabilities,
   homepage: '',
 };
-const FLOWS = {
-  'model-delivery': 'MODEL_DELIVERY_NETWORK',
-  'split-inference': 'SPLIT_INFERENCE_NETWORK',
+// (flow, role) -> the capability that offers it, and the preamble state it sets up.
+const PLAYED = {
+  'model-delivery NETWORK': ['MODEL_DELIVERY_NETWORK', 'model-repository'],
+  'split-inference NETWORK': ['SPLIT_INFERENCE_NETWORK', 'model-repository'],
+  'adaptive-model-delivery UE': ['ADAPTIVE_DELIVERY_UE', 'ue-idle'],
 };
 
 let iut = null; // the implementation for the case in progress
@@ -66,9 +70,9 @@ function send(reply) {
 
 // The model the preamble names, after checking that the suite and this fixtures folder
 // agree on it.
-function preambleModel(state) {
-  if (state === null || typeof state !== 'object' || state.state !== 'model-repository') {
-    throw new Refused(`preamble state ${JSON.stringify(state && state.state)}: only model-repository is offered`);
+function preambleModel(state, wanted = 'model-repository') {
+  if (state === null || typeof state !== 'object' || state.state !== wanted) {
+    throw new Refused(`preamble state ${JSON.stringify(state && state.state)}: only ${wanted} is offered`);
   }
   const params = state.params ?? {};
   const model = fixtures.model(params.model);
@@ -81,11 +85,19 @@ function preambleModel(state) {
 }
 
 function setup(command) {
-  if (command.role !== 'NETWORK' || !FLOWS[command.flow] || !capabilities.includes(FLOWS[command.flow])) {
-    throw new Refused(`only the network side of ${Object.keys(FLOWS).filter((f) => capabilities.includes(FLOWS[f])).join(' and ')} is offered`);
+  const [capability, preamble] = PLAYED[`${command.flow} ${command.role}`] ?? [];
+  if (!capability || !capabilities.includes(capability)) {
+    const offered = (role) => Object.keys(PLAYED)
+      .filter((k) => k.endsWith(` ${role}`) && capabilities.includes(PLAYED[k][0]))
+      .map((k) => k.split(' ')[0]);
+    const ue = offered('UE');
+    throw new Refused(`only the network side of ${offered('NETWORK').join(' and ')}${ue.length ? ` and the UE side of ${ue.join(' and ')}` : ''} are offered`);
   }
-  const { model, params } = preambleModel(command.state);
+  const { model, params } = preambleModel(command.state, preamble);
   if (command.flow === 'model-delivery') return new NetworkModelDelivery([repositoryEntry(fixtures, model)]);
+  if (command.flow === 'adaptive-model-delivery') {
+    return new UeAdaptiveDelivery({ fixtures, model, sample: params.sample ?? 0 });
+  }
   return new NetworkSplitInference({
     fixtures,
     model,
@@ -105,7 +117,7 @@ async function answer(command) {
       iut = setup(command);
       return { seq, outputs: [] };
     case 'begin':
-      return { seq, outputs: [] }; // the network side starts nothing in these flows
+      return { seq, outputs: [] }; // nothing starts before the other side's first step here
     case 'poll':
       return { seq, outputs: iut && iut.poll ? await iut.poll() : [] };
     case 'deliver':

@@ -26,7 +26,13 @@ from ts26927.bindings.reference.replies import Declined
 from ts26927.bindings.reference.split_basic import NetworkBasicSplit
 from ts26927.bindings.reference.split_inference import NetworkSplitInference
 from ts26927.bindings.reference.split_operation import NetworkSplitOperation
+from ts26927.bindings.reference.ue_adaptive_delivery import UeAdaptiveDelivery
+from ts26927.bindings.reference.ue_federated_learning import UeFederatedLearning
 from ts26927.bindings.reference.ue_model_delivery import UeModelDelivery
+from ts26927.bindings.reference.ue_model_distribution import UeModelDistribution
+from ts26927.bindings.reference.ue_split_basic import UeBasicSplit
+from ts26927.bindings.reference.ue_split_inference import UeSplitInference
+from ts26927.bindings.reference.ue_split_operation import UeSplitOperation
 from ts26927.engine.delivery.embedded import embedded_repository
 from ts26927.engine.delivery.repository import ModelRepository
 from ts26927.engine.split.service import split_service
@@ -49,7 +55,13 @@ CAPABILITIES = frozenset(
         "MODEL_DISTRIBUTION_NETWORK",
         "SPLIT_OPERATION_NETWORK",
         "MODEL_DELIVERY_UE",
+        "SPLIT_INFERENCE_UE",
+        "SPLIT_BASIC_UE",
+        "SPLIT_OPERATION_UE",
+        "MODEL_DISTRIBUTION_UE",
+        "ADAPTIVE_DELIVERY_UE",
         "SPLIT_BASIC_NETWORK",
+        "FEDERATED_LEARNING_UE",
     }
 )
 
@@ -140,6 +152,16 @@ _PLAYERS: dict[tuple[str, str], Any] = {
         {o.model_identifier or _model(p): split_service(_model(p))}
     ),
     ("model-delivery", "UE"): lambda p, o: UeModelDelivery(p),
+    ("split-inference", "UE"): lambda p, o: UeSplitInference(p, o),
+    ("split-inference-ue-source", "UE"): lambda p, o: UeBasicSplit(
+        "split-inference-ue-source", p, o
+    ),
+    ("split-inference-network-source", "UE"): lambda p, o: UeBasicSplit(
+        "split-inference-network-source", p, o
+    ),
+    ("adaptive-model-delivery", "UE"): lambda p, o: UeAdaptiveDelivery(
+        p, new_session=o.adaptive_ue_new_session
+    ),
     ("adaptive-model-delivery", "NETWORK"): lambda p, o: NetworkAdaptiveDelivery(
         _repository(_model(p)), _model(p)
     ),
@@ -155,6 +177,9 @@ _PLAYERS: dict[tuple[str, str], Any] = {
     ("federated-learning", "NETWORK"): lambda p, o: NetworkFederatedLearning(p, o),
     ("split-operation", "NETWORK"): lambda p, o: NetworkSplitOperation(split_service(_model(p)), p),
     ("model-distribution", "NETWORK"): lambda p, o: NetworkModelDistribution(p),
+    ("split-operation", "UE"): lambda p, o: UeSplitOperation(p, o),
+    ("model-distribution", "UE"): lambda p, o: UeModelDistribution(p, o),
+    ("federated-learning", "UE"): lambda p, o: UeFederatedLearning(p, o),
 }
 
 

@@ -8,6 +8,10 @@ from . import (  # noqa: F401  (registration)
     model_distribution,
     split_inference,
     split_operation,
+    ue_federated_learning,
+    ue_model_distribution,
+    ue_split_inference,
+    ue_split_operation,
 )
 from .registry import BUILDERS, Built, build, builder, sample
 

@@ -1,16 +1,42 @@
-"""Test-system fixtures of adaptive model delivery (5.2.2.2.2): the UE picks the base of the
-adaptive chain from the manifest, keeps the model it rebuilds package by package (with
-the library's own decoder) and runs it, then asks for the next precision level."""
+"""Test-system fixtures of adaptive model delivery (5.2.2.2.2), both ways.
+
+Against a network IUT, the test system plays the UE: it picks the base of the adaptive
+chain from the manifest, keeps the model it rebuilds package by package (with the
+library's own decoder) and runs it, then asks for the next precision level. Against a UE
+IUT, it plays the network: a manifest of the model fixture cut into packages by the
+library's encoder (stored uncompressed, which the format allows, so that a UE needs no
+zstd), the identification, and each package the UE asks for — intact, altered in transit,
+or listed for another base on purpose."""
 
 from __future__ import annotations
 
+import struct
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ts26927.bindings.attachments import require
+from ts26927.engine.delivery.encoder import (
+    AdaptiveEncoding,
+    AdaptiveOptions,
+    canonical,
+    encode_adaptive,
+)
+from ts26927.engine.delivery.metadata import onnx_release
+from ts26927.engine.delivery.package import MAGIC, read_package
 from ts26927.engine.delivery.progressive import ProgressiveModel
+from ts26927.engine.onnxtools.digest import sha256
 from ts26927.engine.onnxtools.runtime import Runner
+from ts26927.models.messages.adaptive import (
+    AdaptivePackageHeader,
+    ModelManifest,
+    PackageSection,
+    SectionCompression,
+)
+from ts26927.models.units import BYTES_PER_MB
 
-from ..context import CaseContext, CaseDataError
+from ..context import CaseContext, CaseDataError, IutDataFault
+from ..fixtures.models import model_fixture
 from .registry import Built, builder, sample
 
 KEY = "adaptive-model"
@@ -117,3 +143,199 @@ def _update_request(ctx: CaseContext) -> Built:
         "fromVariant": held,
         "toVariant": ids[ids.index(held) + 1],
     }, {}
+
+
+# -- the network's side, against a UE IUT ------------------------------------------------
+#: The chains the test system holds: the one its manifest lists, and another encoding of
+#: the same model (other quantization steps) whose packages apply to another base.
+_LISTED, _FOREIGN = "listed", "foreign"
+_CHAIN_OPTIONS = {_LISTED: AdaptiveOptions(), _FOREIGN: AdaptiveOptions(base_sqnr_db=None)}
+_SUFFIXES = {"INT4": "int4", "INT8": "int8", "INT16": "int16", "FLOAT32": "fp32"}
+
+
+@dataclass(frozen=True)
+class NetworkModel:
+    """What the test system's repository holds of one model fixture: the full model file and
+    the packages of each chain, with every section and header stored uncompressed."""
+
+    name: str
+    full: bytes
+    onnx_version: str
+    chains: dict[str, list[tuple[str, bytes]]]
+    """Chain name -> (precision, package bytes), base first."""
+
+    def by_sha256(self) -> dict[str, bytes]:
+        packages = {sha256(data): data for chain in self.chains.values() for _, data in chain}
+        return packages | {sha256(self.full): self.full}
+
+
+@cache
+def network_model(name: str) -> NetworkModel:
+    """The model fixture ``name`` cut into adaptive packages by the library's encoder, then
+    re-stored without compression (the package format allows NONE for every part)."""
+    fixture = model_fixture(name)
+    full_model = canonical(fixture.model, name)
+    chains = {
+        chain: uncompressed(encode_adaptive(full_model, name, options))
+        for chain, options in _CHAIN_OPTIONS.items()
+    }
+    return NetworkModel(name, full_model.SerializeToString(), onnx_release(full_model), chains)
+
+
+def uncompressed(encoding: AdaptiveEncoding) -> list[tuple[str, bytes]]:
+    """The chain's packages with header and sections stored as they decode; each update
+    names its (re-stored) parent's SHA-256."""
+    out: list[tuple[str, bytes]] = []
+    for level in encoding.levels:
+        header, sections = read_package(level.data, level.precision.value, 2**31)
+        fields = header.model_dump(exclude={"sections"})
+        if out:
+            fields["parent_sha256"] = sha256(out[-1][1])
+        entries = [
+            PackageSection(
+                kind=s.kind,
+                plane=s.plane,
+                compression=SectionCompression.NONE,
+                length=s.raw_length,
+                raw_length=s.raw_length,
+            )
+            for s in header.sections
+        ]
+        text = AdaptivePackageHeader.model_validate({**fields, "sections": entries})
+        encoded = text.to_json().encode()
+        payloads = [bytes(sections[(s.kind, s.plane)]) for s in header.sections]
+        data = b"".join(
+            [struct.pack("<8sII", MAGIC, len(encoded), len(encoded)), encoded, *payloads]
+        )
+        out.append((level.precision.value, data))
+    return out
+
+
+def _variant_id(name: str, precision: str | None) -> str:
+    return f"{name}-{_SUFFIXES[precision] if precision else 'full'}"
+
+
+def _manifest(name: str, swap_update: str | None = None) -> dict[str, Any]:
+    """The manifest of the model fixture ``name``: its full model file and its adaptive
+    chain; with ``swap_update``, that update lists the other chain's package instead."""
+    held = network_model(name)
+    package_format = {"name": "TS26927_ADAPTIVE_PACKAGE", "version": "1"}
+    location = f"https://repository.test.example/{name}/"
+    full_id = _variant_id(name, None)
+    variants: list[dict[str, Any]] = [
+        {
+            "variantIdentifier": full_id,
+            "precision": "FLOAT32",
+            "modelSize": len(held.full) / BYTES_PER_MB,
+            "location": location + full_id,
+            "sha256": sha256(held.full),
+            "dataFormat": {"name": "ONNX", "version": held.onnx_version},
+        }
+    ]
+    previous: str | None = None
+    listed, foreign = held.chains[_LISTED], held.chains[_FOREIGN]
+    for (precision, data), (_, other) in zip(listed, foreign, strict=True):
+        variant_id = _variant_id(name, precision)
+        data = other if variant_id == swap_update else data
+        variant: dict[str, Any] = {
+            "variantIdentifier": variant_id,
+            "precision": precision,
+            "modelSize": len(data) / BYTES_PER_MB,
+            "location": location + variant_id,
+            "sha256": sha256(data),
+            "dataFormat": package_format,
+        }
+        if previous is not None:
+            variant |= {"updateOf": previous, "composition": "ADDITIVE"}
+        variants.append(variant)
+        previous = variant_id
+    entry = {
+        "aiModelInformation": {
+            "modelIdentifier": name,
+            "modelSize": len(held.full) / BYTES_PER_MB,
+            "formatFramework": [{"name": "ONNX", "version": held.onnx_version}],
+        },
+        "adaptive": True,
+        "variants": variants,
+    }
+    return ModelManifest.model_validate(
+        {"manifestId": "ts-manifest-1", "models": [entry]}
+    ).to_wire()
+
+
+def _fixture_name(ctx: CaseContext) -> str:
+    return str(ctx.params["model"])
+
+
+@builder("adaptive-network/manifest")
+def _net_manifest(ctx: CaseContext) -> Built:
+    """The network announces the model fixture as an adaptive model (INT8 base, INT16 and
+    FLOAT32 updates) beside its full model file."""
+    return _manifest(_fixture_name(ctx)), {}
+
+
+@builder("adaptive-network/manifest-foreign-update")
+def _net_manifest_foreign(ctx: CaseContext) -> Built:
+    """The network misbehaves: its manifest lists, as the update of the INT8 base, the INT16
+    package of another encoding of the model (it updates another base)."""
+    name = _fixture_name(ctx)
+    return _manifest(name, swap_update=_variant_id(name, "INT16")), {}
+
+
+def requested(ctx: CaseContext) -> str:
+    """The variant the UE asked for last: its request (3) or precision update (11)."""
+    for record in reversed(ctx.records):
+        if record.by == "IUT" and record.step == "3":
+            return str(record.message["variantIdentifier"])  # type: ignore[index]
+        if record.by == "IUT" and record.step == "11":
+            return str(record.message["toVariant"])  # type: ignore[index]
+    raise CaseDataError(f"{ctx.case_id}: the UE has requested nothing yet")
+
+
+@builder("adaptive-network/identification")
+def _net_identification(ctx: CaseContext) -> Built:
+    """The network identifies the variant the UE requested (3) in its repository."""
+    request = ctx.message("3")
+    return {
+        "modelIdentifier": request["modelIdentifier"],
+        "variantIdentifier": request["variantIdentifier"],
+    }, {}
+
+
+@builder("adaptive-network/package")
+def _net_package(ctx: CaseContext) -> Built:
+    """The network delivers the package the UE requested last, as its own manifest (1)
+    lists it: the bytes with that SHA-256, their size and digest."""
+    wanted = requested(ctx)
+    listed = {v["variantIdentifier"]: v for v in ctx.message("1")["models"][0]["variants"]}
+    if wanted not in listed:
+        raise IutDataFault(requested_step(ctx), f"{wanted!r} is not a variant of the manifest")
+    data = network_model(_fixture_name(ctx)).by_sha256()[listed[wanted]["sha256"]]
+    message = {
+        "modelIdentifier": _fixture_name(ctx),
+        "size": len(data),
+        "sha256": sha256(data),
+        "variantIdentifier": wanted,
+    }
+    session = [r for r in ctx.records if r.by == "IUT" and r.step == "5"]
+    if session:
+        message["deliverySessionId"] = session[-1].message["deliverySessionId"]  # type: ignore[index]
+    return message, {"model": data}
+
+
+@builder("adaptive-network/package-tampered")
+def _net_package_tampered(ctx: CaseContext) -> Built:
+    """The network misbehaves: the last byte of the package (refinement data) changes in
+    transit; size and SHA-256 still announce the intact package."""
+    message, attachments = _net_package(ctx)
+    data = bytearray(attachments["model"])
+    data[-1] ^= 0x01
+    return message, {"model": bytes(data)}
+
+
+def requested_step(ctx: CaseContext) -> str:
+    """The step of the UE's last request (3 or 11), where an unlisted variant is its fault."""
+    for record in reversed(ctx.records):
+        if record.by == "IUT" and record.step in ("3", "11"):
+            return record.step
+    return "3"

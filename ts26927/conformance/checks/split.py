@@ -81,7 +81,7 @@ def problems(
     measured = truth.accuracy(cut, chain)
     if measured is None and service.minimum_service_inference_accuracy is not None:
         ctx.note(f"{truth.fixture.name} has no labelled data: the accuracy floor was not judged")
-    found += infeasibility(cut, chain, ue, service, limits, measured)
+    found += infeasibility(chain, ue, service, limits, measured)
     if announced is not None:
         uncoded = precision_bytes(cut, chain) + (unit.nbytes - coded)
         found += _announced(ctx, announced, limits, measured, unit.nbytes, uncoded, chain)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections import Counter
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import model_validator
 
 from ts26927.models.base import TsModel, rule_violation, tr_field
 from ts26927.models.compute import Framework
@@ -23,7 +23,9 @@ from ts26927.models.units import (
     Identifier,
     NonNegativeFloat,
     Percentage,
+    PositiveInt,
     Sha256Hex,
+    Uint32,
     Uinteger,
     Uri,
 )
@@ -280,7 +282,7 @@ class AdaptivePackageHeader(TsModel):
     (all stored without data), in graph order.
     """
 
-    format_version: int = tr_field(None, "Version of the package format.", ge=1, examples=[1])
+    format_version: PositiveInt = tr_field(None, "Version of the package format.", examples=[1])
     model_identifier: Identifier = tr_field(None, "The model.", examples=["model_1"])
     level: Uinteger = tr_field(None, "This package's level in the chain (0: base).", examples=[0])
     elements: Uinteger = tr_field(None, "Number of refined weights.", examples=[6570])
@@ -302,7 +304,7 @@ class AdaptivePackageHeader(TsModel):
     target_size: Uinteger | None = tr_field(
         None, "Base only: size of that model file.", default=None, unit="bytes", examples=[26881]
     )
-    steps: list[Annotated[int, Field(ge=0, le=2**32 - 1)]] | None = tr_field(
+    steps: list[Uint32] | None = tr_field(
         None,
         "Base only: per refined tensor, the IEEE-754 bits of its float32 quantization step "
         "at the top integer level, so that every decoder multiplies by the same value.",

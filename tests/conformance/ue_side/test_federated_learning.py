@@ -1,0 +1,79 @@
+"""The UE-side federated learning cases, both ways: the reference UE passes every one, each
+UE mutant is caught by the case written for it at its step, each legal UE variant passes
+every UE case of the workflow — and the test system's builders refuse a case that lacks
+what they build from."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from ts26927.bindings.reference import ReferenceImplementation
+from ts26927.conformance.builders import build
+from ts26927.conformance.case import TestCase
+from ts26927.conformance.context import CaseContext, CaseDataError
+from ts26927.conformance.runner import RunParameters, run_case
+from ts26927.conformance.selftest import _mutant
+from ts26927.conformance.suite import load_suite
+from ts26927.conformance.ue_side import MUTANTS, VARIANTS
+from ts26927.conformance.ue_side import federated_learning as fl
+from ts26927.conformance.verdict import Verdict
+
+#: A busy machine must not turn a slow reference into a timeout.
+PATIENT = RunParameters(timeout_multiplier=10.0)
+
+
+@cache
+def _cases() -> dict[str, TestCase]:
+    return {c.id: c for c in load_suite() if c.flow == fl.FLOW and c.role == "UE"}
+
+
+def _ids() -> list[str]:
+    return sorted(_cases())
+
+
+def test_every_ue_step_of_the_workflow_has_a_ue_case() -> None:
+    steps = {s.step for c in _cases().values() for s in c.steps if s.by == "IUT"}
+    assert steps == {"1", "8", "9", "10", "13", "14", "15"}
+    refused = {s.step for c in _cases().values() for s in c.steps if s.expect_refusal}
+    assert refused == {"5", "7", "12"}
+
+
+@pytest.mark.parametrize("case_id", _ids())
+def test_the_reference_ue_passes(case_id: str) -> None:
+    iut = ReferenceImplementation()
+    result = run_case(_cases()[case_id], iut, iut.describe(), PATIENT)
+    assert result.verdict is Verdict.PASS, (result.step, result.reason)
+
+
+def test_the_mutants_and_variants_are_registered() -> None:
+    assert set(fl.MUTANTS) <= set(MUTANTS) and set(fl.VARIANTS) <= set(VARIANTS)
+
+
+@pytest.mark.parametrize("spec", fl.MUTANTS, ids=lambda s: s.name)
+def test_each_mutant_is_caught_at_its_step(spec: fl.MutantSpec) -> None:
+    result = _mutant(spec, _cases()[spec.case])
+    assert result.as_expected, (result.verdict, result.step, result.reason)
+
+
+@pytest.mark.parametrize("variant", fl.VARIANTS, ids=lambda v: v.name)
+def test_each_variant_passes_every_ue_case(variant: fl.VariantSpec) -> None:
+    iut = variant.make()
+    for case_id in _ids():
+        result = run_case(_cases()[case_id], iut, iut.describe(), PATIENT)
+        assert result.verdict is Verdict.PASS, (case_id, result.step, result.reason)
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "reason"),
+    [
+        ("fl-network/criteria", {}, "names no localData"),
+        ("fl-network/training-request", {"localData": {"part": 0}}, "no global model was sent"),
+    ],
+)
+def test_builders_refuse_a_case_without_what_they_build_from(
+    name: str, params: dict, reason: str
+) -> None:
+    with pytest.raises(CaseDataError, match=reason):
+        build(name, CaseContext("c", "UE", params))
