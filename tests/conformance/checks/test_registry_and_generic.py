@@ -20,6 +20,20 @@ def test_a_second_check_of_the_same_name_is_refused() -> None:
         check("equals")(lambda ctx, record, args: None)
 
 
+def test_a_registered_check_is_the_one_run_under_its_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("ts26927.conformance.checks.registry.CHECKS", dict(CHECKS))
+    seen: list[dict] = []
+
+    def probe(ctx: CaseContext, record: Record, args: dict) -> None:
+        seen.append(args)
+
+    assert check("probe-check")(probe) is probe
+    run_check("probe-check", _ctx(), Record("1", "IUT", {}, {}), {"a": 1})
+    assert seen == [{"a": 1}]
+
+
 def test_an_unknown_check_is_the_suite_s_fault() -> None:
     with pytest.raises(CaseDataError, match="unknown check"):
         run_check("no-such-check", _ctx(), Record("1", "IUT", {}, {}), {})

@@ -178,3 +178,25 @@ def test_a_ue_that_states_no_processing_capabilities_is_not_held_to_them(
         _candidate(ctx).pop(key, None)
     _candidate(ctx)["totalLatency"] = 50
     _passes(check, ctx)
+
+
+def test_a_lossless_coder_may_bring_a_candidate_within_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # At 4 kbit/s the 40 bytes of dense3 take at least 80 ms plain: over the 50 ms budget.
+    # A lossless coder may halve them (the suite cannot know how well another coder does),
+    # so the ZSTD candidate may still meet the budget and must not be called infeasible.
+    check = _offered()
+    slow = _ue(monkeypatch, connectionCapabilities="4 Kbps")
+    ctx, _ = check.fresh(fixtures={"ueCapabilities": slow})
+    message = ctx.records[-1].message
+    assert message is not None
+    plain, coded = message["candidates"][:2]
+    assert coded["intermediateDataInformation"]["compressionAlgorithms"] == ["ZSTD"]
+    for candidate in (plain, coded):
+        for key in ("transferLatency", "uplinkLatency", "downlinkLatency", "ueInferenceLatency"):
+            candidate.pop(key, None)
+        candidate["totalLatency"] = 50
+    _fails(check, ctx, "exceeds the 50 ms budget")
+    message["candidates"] = [coded]
+    _passes(check, ctx)

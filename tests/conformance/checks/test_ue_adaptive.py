@@ -8,6 +8,7 @@ import pytest
 from ts26927.bindings.attachments import array_to_bytes, bytes_to_array
 from ts26927.conformance.builders.adaptive_delivery import network_model
 from ts26927.conformance.checks import CheckFailed
+from ts26927.conformance.context import CaseDataError
 
 from .recorded import seen
 
@@ -100,7 +101,6 @@ def test_an_output_off_by_more_than_rounding_fails_and_within_it_passes() -> Non
     record.attachments["output"] = array_to_bytes(output * (1 + 1e-7))
     call.run(ctx)
     record.attachments["output"] = array_to_bytes(output * 1.001)
-    ctx.cache.clear()
     with pytest.raises(CheckFailed, match="at level 2"):
         call.run(ctx)
 
@@ -110,6 +110,35 @@ def test_a_missing_output_fails() -> None:
     ctx, record = call.fresh()
     del record.attachments["output"]
     with pytest.raises(CheckFailed, match="attachment 'output' is missing"):
+        call.run(ctx)
+
+
+def test_an_output_before_any_delivery_is_an_error_of_the_case() -> None:
+    call = seen(CASE, "adaptive-ue-output", "10")
+    ctx, _ = call.fresh()
+    ctx.records = [r for r in ctx.records if r.step != "6"]
+    with pytest.raises(
+        CaseDataError,
+        match=r"^5\.2\.2\.2\.2-adaptive-model-delivery-003: no package has been delivered$",
+    ):
+        call.run(ctx)
+
+
+@pytest.mark.parametrize("nth", [0, 2])  # the base, the last update
+def test_a_delivered_package_without_its_model_fails(nth: int) -> None:
+    call = seen(CASE, "adaptive-ue-output", "10", 2)
+    ctx, _ = call.fresh()
+    del ctx.all("6", "TS")[nth].attachments["model"]
+    with pytest.raises(CheckFailed, match=r"^step 6: attachment 'model' is missing$"):
+        call.run(ctx)
+
+
+def test_a_level_the_case_sample_cannot_run_on_names_the_level() -> None:
+    # The preamble names another model than the packages encode: the level's own model
+    # does not take the fixture's input.
+    call = seen(CASE, "adaptive-ue-output", "10", 1)
+    ctx, _ = call.fresh(params={"model": "squeezenet", "sample": 0})
+    with pytest.raises(CheckFailed, match=r"^level 1: input 'data_0': not an input"):
         call.run(ctx)
 
 

@@ -142,6 +142,19 @@ def test_a_unit_of_another_cut_fails() -> None:
     _fails(check, ctx, "the unit carries .*'dense1'.*; the agreed cut is \\['relu1'\\]")
 
 
+@pytest.mark.parametrize(
+    ("case", "check", "step"),
+    [(OPERATION, "ue-intermediate-unit", "14"), (APP_UPDATE, "ue-split-point-update", "15")],
+)
+def test_a_unit_or_update_with_no_split_agreed_before_it_fails(
+    case: str, check: str, step: str
+) -> None:
+    called = seen(case, check, step)
+    ctx, _ = called.fresh()
+    ctx.records = [r for r in ctx.records if r.step != "6"]  # the network's acknowledgement
+    _fails(called, ctx, r"^no split configuration has been agreed yet$")
+
+
 # -- ue-split-point-update -----------------------------------------------------------------
 def _update_check(step: str = "15") -> Seen:
     return seen(APP_UPDATE, "ue-split-point-update", step)

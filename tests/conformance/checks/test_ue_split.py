@@ -14,6 +14,7 @@ from ts26927.bindings.attachments import array_to_bytes, bytes_to_array
 from ts26927.conformance.agreement import agreed, model_truth, sample_index
 from ts26927.conformance.checks import CheckFailed
 from ts26927.conformance.context import CaseContext, Record
+from ts26927.conformance.fixtures import profiles
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.engine.split.unit import decode_unit, encode_unit
 
@@ -346,3 +347,146 @@ def test_a_session_with_no_subset_delivered_fails() -> None:
         if earlier.step == "13":
             earlier.attachments = {}
     _fails(call, ctx, record, "delivered no sub-model at step 13")
+
+
+# -- judged by the case's own fixtures and by what the UE itself reported --------------------
+def test_capabilities_are_judged_by_the_case_s_fixture() -> None:
+    call = seen(SELECTS, "ue-capabilities", "1")  # the UE was set up as ue-ample
+    ctx, record = call.fresh(fixtures={"ueCapabilities": "ue-digits-low-memory"})
+    _fails(call, ctx, record, r"^the UE reports memory 100 MB; the UE has 0\.02 MB; .*\['ZSTD'\]")
+
+
+def test_capabilities_without_processing_figures_pass() -> None:
+    call = seen(UE_FIRST, "ue-capabilities", "1")
+    ctx, record = call.fresh()
+    record.message = {
+        k: v for k, v in (record.message or {}).items() if k != "processingCapabilities"
+    }
+    call.run(ctx, record)
+
+
+@pytest.mark.parametrize(
+    ("flops", "reason"),
+    [
+        (1e7 * (1 + 1e-9), None),  # the UE's 1e7 FLOPS, up to rounding
+        (1.5e7, r"1\.5e\+07 FLOPS; the UE has 1e\+07$"),
+    ],
+)
+def test_compute_is_judged_up_to_rounding(flops: float, reason: str | None) -> None:
+    call = seen(UE_FIRST, "ue-capabilities", "1")
+    ctx, record = call.fresh()
+    message = copy.deepcopy(record.message or {})
+    message["processingCapabilities"]["processingUnits"][0]["computeFlops"] = flops
+    record.message = message
+    if reason is None:
+        call.run(ctx, record)
+    else:
+        _fails(call, ctx, record, reason)
+
+
+def _reports(ctx: CaseContext, step: str, capabilities: Any) -> None:
+    """The UE's report at ``step`` (its request's ``ueCapabilityInformation``) replaced;
+    ``None``: dropped."""
+    record = ctx.last(step, "IUT")
+    message = {k: v for k, v in (record.message or {}).items() if k != "ueCapabilityInformation"}
+    if capabilities is not None:
+        message["ueCapabilityInformation"] = capabilities
+    record.message = message
+
+
+def _low_memory(ctx: CaseContext, step: str) -> dict[str, Any]:
+    capabilities = copy.deepcopy(ctx.last(step, "IUT").message or {})
+    capabilities = capabilities.get("ueCapabilityInformation", capabilities)
+    capabilities["processingCapabilities"]["memory"] = 0.001
+    return capabilities
+
+
+def test_a_selection_beyond_the_resources_the_ue_was_set_up_with_fails() -> None:
+    call = seen(SELECTS, "ue-selection", "6b")
+    ctx, record = call.fresh(fixtures={"ueCapabilities": "ue-digits-low-memory"})
+    # the UE reports ue-ample's 100 MB; it has 0.02 MB, and it runs the first sub-model
+    _fails(call, ctx, record, r"'after-dense3/NONE', which it cannot run: .*the UE has 0\.02 MB$")
+
+
+def test_a_selection_beyond_what_the_ue_reported_in_its_request_fails() -> None:
+    call = seen(SELECTS, "ue-selection", "6b")
+    ctx, record = call.fresh()
+    _reports(ctx, "2b", _low_memory(ctx, "2b"))
+    _fails(call, ctx, record, r"which it cannot run: .*needs at least .*the UE has 0\.001 MB$")
+
+
+def test_a_selection_beyond_what_the_ue_reported_at_step_1_fails() -> None:
+    call = seen(SELECTS, "ue-selection", "6b")
+    ctx, record = call.fresh()
+    ctx.last("1", "IUT").message = _low_memory(ctx, "1")
+    _reports(ctx, "2b", None)
+    _fails(call, ctx, record, r"which it cannot run: .*needs at least .*the UE has 0\.001 MB$")
+    ctx, record = call.fresh()
+    ctx.last("1", "IUT").message = _low_memory(ctx, "1")  # its request reports it again
+    call.run(ctx, record)
+
+
+def test_a_selection_by_a_ue_whose_report_is_unreadable_is_judged_by_its_resources() -> None:
+    call = seen(SELECTS, "ue-selection", "6b")
+    ctx, record = call.fresh()
+    ctx.last("1", "IUT").message = {"processingCapabilities": "plenty"}
+    _reports(ctx, "2b", None)
+    call.run(ctx, record)
+    ctx, record = call.fresh(fixtures={"ueCapabilities": "ue-digits-low-memory"})
+    ctx.last("1", "IUT").message = {"processingCapabilities": "plenty"}
+    _reports(ctx, "2b", None)
+    _fails(call, ctx, record, r"the UE has 0\.02 MB$")
+
+
+def test_a_selection_below_the_service_s_accuracy_floor_fails() -> None:
+    call = seen(SELECTS, "ue-selection", "6b")
+    ctx, record = call.fresh(
+        fixtures={"serviceRequirements": "service-digits-unreachable-accuracy"}
+    )
+    _fails(
+        call, ctx, record, r"accuracy measured on the held-out set is 97\.56 %, below the 99\.9 %"
+    )
+
+
+def _select(record: Record, ctx: CaseContext, identifier: str) -> None:
+    offers = ctx.last("4b", "TS").message or {}
+    chosen = next(c for c in offers["candidates"] if c["configurationIdentifier"] == identifier)
+    record.message = {**(record.message or {}), "selected": copy.deepcopy(chosen)}
+
+
+def test_a_lossless_coder_may_bring_the_transfer_within_the_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    description, ue = profiles.UE_CAPABILITIES["ue-ample"]
+    slow = {**ue, "connectionCapabilities": "4 Kbps"}  # 40 bytes of dense3: >= 80 ms plain
+    monkeypatch.setitem(profiles.UE_CAPABILITIES, "ue-test", (description, slow))
+    call = seen(SELECTS, "ue-selection", "6b")
+    ctx, record = call.fresh(fixtures={"ueCapabilities": "ue-test"})
+    _fails(call, ctx, record, r"'after-dense3/NONE', which it cannot run: .*exceeds the 50 ms")
+    _select(record, ctx, "after-dense3/ZSTD")  # another coder may halve it: >= 40 ms
+    call.run(ctx, record)
+
+
+def test_a_basic_session_is_judged_by_the_codecs_the_ue_reported() -> None:
+    call = seen(BASIC_NETWORK_FIRST, "ue-session-setup", "10")
+    ctx, record = call.fresh()
+    capabilities = copy.deepcopy((ctx.last("1", "IUT").message or {})["ueCapabilityInformation"])
+    capabilities["supportedCompressionAlgorithms"] = ["NONE"]  # the UE has FLOAT16 too
+    _reports(ctx, "1", capabilities)
+    _session(record, compressionAlgorithms=["FLOAT16"])
+    _fails(call, ctx, record, r"codec chain FLOAT16: the UE reported no \['FLOAT16'\]$")
+
+
+def test_a_session_with_no_codec_chain_fails() -> None:
+    call = seen(NETWORK_FIRST, "ue-session-setup", "17a")
+    ctx, record = call.fresh()
+    _session(record, compressionAlgorithms=["INT8", "INT8"])
+    _fails(call, ctx, record, r"^compressionAlgorithms: codec chain 'INT8\+INT8': .* twice$")
+
+
+def test_a_session_is_judged_by_the_sub_model_the_test_system_delivered() -> None:
+    call = seen(NETWORK_FIRST, "ue-session-setup", "17a")
+    ctx, record = call.fresh()
+    delivered = ctx.records.index(ctx.last("13", "TS"))
+    ctx.records.insert(delivered + 1, Record("13", "IUT", {}, {}))
+    call.run(ctx, record)

@@ -22,12 +22,11 @@ from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.errors import Ts26927Error
 
 from ..builders.adaptive_delivery import network_model, requested
+from ..builders.registry import sample
 from ..context import CaseContext, CaseDataError, Record
 from ..fixtures.models import model_fixture
 from .registry import CheckFailed, check, message_of
 from .tolerance import close
-
-_TRUTH = "ue-adaptive/truth"
 
 
 def _variants(ctx: CaseContext) -> dict[str, dict[str, Any]]:
@@ -50,23 +49,13 @@ def level_truth(ctx: CaseContext) -> tuple[int, bool, np.ndarray]:
     delivered = _delivered(ctx)
     if not delivered:
         raise CaseDataError(f"{ctx.case_id}: no package has been delivered")
-    cached = ctx.cache.get(_TRUTH)
-    if cached is not None and cached[0] == len(delivered):
-        return cached[1]
     progressive = ProgressiveModel(require(delivered[0].attachments, "model", "step 6"))
     for record in delivered[1:]:
         progressive.apply(require(record.attachments, "model", "step 6"))
     fixture = model_fixture(str(ctx.params["model"]))
     runner = Runner(progressive.to_model(), label=f"level {progressive.level}")
-    output = next(iter(runner.run({fixture.input_name: _sample(ctx)}).values()))
-    truth = (progressive.level, progressive.complete, output)
-    ctx.cache[_TRUTH] = (len(delivered), truth)
-    return truth
-
-
-def _sample(ctx: CaseContext) -> np.ndarray:
-    fixture = model_fixture(str(ctx.params["model"]))
-    return fixture.sample(int(ctx.params.get("sample", 0)))
+    output = next(iter(runner.run({fixture.input_name: sample(ctx)}).values()))
+    return progressive.level, progressive.complete, output
 
 
 @check("adaptive-ue-request")
@@ -139,7 +128,7 @@ def _applied(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
             raise CheckFailed("the refined model is not the full model bit for bit (SHA-256)")
     try:
         runner = Runner(load_model(data), label="the UE's refined model")
-        got = next(iter(runner.run({next(iter(runner.inputs)): _sample(ctx)}).values()))
+        got = next(iter(runner.run({next(iter(runner.inputs)): sample(ctx)}).values()))
     except Ts26927Error as error:
         raise CheckFailed(f"the refined model does not run: {error}") from None
     close(got, want, f"the refined model's output at level {level}")

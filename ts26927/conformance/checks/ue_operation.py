@@ -21,19 +21,16 @@ from .registry import CheckFailed, check, message_of
 from .tolerance import close, within_codec
 
 
-def _agreement(ctx: CaseContext, step: str) -> Agreement:
+def _agreement(ctx: CaseContext) -> Agreement:
     try:
         return agreed(ctx)
     except IutDataFault as fault:
-        raise CheckFailed(fault.reason or f"step {step}: no agreed split") from None
+        raise CheckFailed(fault.reason) from None
 
 
 def _before(ctx: CaseContext, record: Record) -> CaseContext:
     """The context as it was before ``record`` (the agreement it had to follow)."""
-    index = next(
-        (i for i in range(len(ctx.records) - 1, -1, -1) if ctx.records[i] is record),
-        len(ctx.records),
-    )
+    index = next(i for i, r in enumerate(ctx.records) if r is record)
     return replace(ctx, records=ctx.records[:index])
 
 
@@ -45,7 +42,7 @@ def _unit(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
     sample, within that chain's own error; the message states the unit's size and chain."""
     message = message_of(record)
     data = require(record.attachments, "unit", f"step {record.step}")
-    agreement = _agreement(ctx, record.step)
+    agreement = _agreement(ctx)
     point = agreement.point.split_point_identifier
     if message.get("splitPointIdentifier") != point:
         raise CheckFailed(
@@ -101,7 +98,7 @@ def _update(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
                 "negotiated one (15) nor passed one alongside this unit"
             )
         return
-    old = _agreement(before, record.step).point.split_point_identifier
+    old = _agreement(before).point.split_point_identifier
     point = update.get("splitPointInformation") or {}
     identifier = point.get("splitPointIdentifier")
     negotiated = {p["splitPointIdentifier"]: p for p in ctx.message("5").get("splitPoints", [])}

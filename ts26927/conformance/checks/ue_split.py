@@ -1,7 +1,7 @@
 """Checks of a UE in split inference (5.2.3.2 and any workflow where the UE runs a
 sub-model): the capabilities it reports, the configuration it selects, the session it
 opens, the intermediate data it sends and the output it computes — each against what the
-UE was set up with (its resources, the preamble's ``ueCapabilities``), what the test system
+UE was set up with (its resources, the case's ``ueCapabilities`` fixture), what the test system
 offered and sent, and the suite's own cut of the model fixture (:mod:`..truth`)."""
 
 from __future__ import annotations
@@ -49,20 +49,13 @@ def _agreement(action: Any) -> Agreement:
 
 
 def device(ctx: CaseContext) -> EndpointCapabilityInformation:
-    """The resources the UE was set up with: the preamble's ``ueCapabilities``, else the
-    case's fixture."""
-    document = ctx.params.get("ueCapabilities")
-    if document is None:
-        return ue_capabilities(ctx.fixture("ueCapabilities"))
-    return EndpointCapabilityInformation.from_wire(document)
+    """The resources the UE was set up with: the case's ``ueCapabilities`` fixture."""
+    return ue_capabilities(ctx.fixture("ueCapabilities"))
 
 
 def service(ctx: CaseContext) -> ServiceRequirementInformation:
-    """The requirements of the UE's service: the preamble's, else the case's fixture."""
-    document = ctx.params.get("serviceRequirements")
-    if document is None:
-        return service_requirements(ctx.fixture("serviceRequirements"))
-    return ServiceRequirementInformation.from_wire(document)
+    """The requirements of the UE's service: the case's ``serviceRequirements`` fixture."""
+    return service_requirements(ctx.fixture("serviceRequirements"))
 
 
 def overclaims(
@@ -130,7 +123,7 @@ def _infeasible(ctx: CaseContext, agreement: Agreement) -> list[str]:
     """Why the UE cannot run ``agreement``, by its resources and by what it reported."""
     truth = model_truth(ctx)
     cut, chain = agreement.cut, agreement.chain
-    unit = truth.unit(cut, chain, sample_index(ctx), direction(ctx), agreement.point)
+    unit = truth.unit(cut, chain, sample_index(ctx), direction(ctx))
     coded = sum(p.payload_length for p in unit.header.payloads)
     accuracy = truth.accuracy(cut, chain)
     found: list[str] = []
