@@ -19,6 +19,8 @@ const { Refused, isObject, requireString } = require('./model_delivery.js');
 const { writeNpyFloat32 } = require('./npy.js');
 const runtime = require('./runtime.js');
 
+const { readVarint } = runtime; // the protobuf varint reader the ONNX walk uses too
+
 const PACKAGE_FORMAT = { name: 'TS26927_ADAPTIVE_PACKAGE', version: '1' };
 const MAGIC = 'TS26927P';
 const DEPTHS = { INT4: 4, INT8: 8, INT16: 16 };
@@ -31,20 +33,6 @@ function sha256(bytes) {
 }
 
 // ---- protobuf: just enough to find the refined tensors and give them their data ---------
-
-function readVarint(buffer, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    if (at >= buffer.length) throw new Error('truncated varint');
-    const byte = buffer[at];
-    at += 1;
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (!(byte & 0x80)) return [value, at];
-    if (shift > 63) throw new Error('varint too long');
-  }
-}
 
 function varint(value) {
   const bytes = [];

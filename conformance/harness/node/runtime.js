@@ -169,5 +169,5 @@ async function run(sess, tensors) {
 }
 
 module.exports = {
-  available, problem, version, session, run, onnxFacts, onnxVersionFor, ORT_TYPES,
+  available, problem, version, session, run, onnxFacts, onnxVersionFor, ORT_TYPES, readVarint,
 };

@@ -9,13 +9,10 @@ from functools import cache
 
 import pytest
 
-from ts26927.bindings.reference import ReferenceImplementation
 from ts26927.conformance.builders.adaptive_delivery import _manifest, network_model
 from ts26927.conformance.builders.registry import build
 from ts26927.conformance.case import TestCase
 from ts26927.conformance.context import CaseContext, IutDataFault, Record
-from ts26927.conformance.runner import RunParameters, run_case
-from ts26927.conformance.selftest import _fair, _mutant
 from ts26927.conformance.suite import load_suite
 from ts26927.conformance.ue_side import MUTANTS, VARIANTS
 from ts26927.conformance.ue_side.adaptive_delivery import FLOW
@@ -26,6 +23,8 @@ from ts26927.engine.delivery.progressive import ProgressiveModel
 from ts26927.engine.onnxtools.digest import sha256
 from ts26927.engine.split.service import digits_service
 from ts26927.models.messages.adaptive import SectionCompression
+
+from .selfcheck import mutant_caught, reference_passes, variant_passes
 
 UE_CASES = (
     "5.2.2.2.2-adaptive-model-delivery-003",
@@ -48,23 +47,18 @@ def test_they_are_registered_with_the_ue_side() -> None:
 
 @pytest.mark.parametrize("case_id", UE_CASES)
 def test_the_reference_ue_passes(case_id: str) -> None:
-    iut = ReferenceImplementation()
-    result = run_case(_cases()[case_id], iut, iut.describe(), RunParameters(timeout_multiplier=5))
-    assert result.verdict.value == "pass", (result.step, result.reason)
-    assert result.role == "UE"
+    reference_passes(_cases()[case_id])
 
 
 @pytest.mark.parametrize("spec", ADAPTIVE_MUTANTS, ids=lambda s: s.name)
 def test_each_mutant_is_caught_at_its_step(spec) -> None:
-    result = _mutant(spec, _cases()[spec.case])
-    assert result.as_expected, (result.verdict, result.step, result.reason)
+    mutant_caught(spec, _cases()[spec.case])
 
 
 @pytest.mark.parametrize("spec", ADAPTIVE_VARIANTS, ids=lambda s: s.name)
 def test_each_variant_passes_every_case_of_the_workflow(spec) -> None:
-    results = list(_fair(spec.make(), "variant", spec.name, spec.choice, list(_cases().values())))
+    results = variant_passes(spec, list(_cases().values()))
     assert {r.case for r in results} >= set(UE_CASES)
-    assert all(r.as_expected for r in results), [(r.case, r.step, r.reason) for r in results]
 
 
 # -- the builders ----------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import onnx
 import pytest
 
 from ts26927.bindings.attachments import bytes_to_array
-from ts26927.bindings.reference import ReferenceImplementation
 from ts26927.conformance.builders.registry import build
 from ts26927.conformance.case import TestCase
 from ts26927.conformance.context import (
@@ -24,8 +23,6 @@ from ts26927.conformance.context import (
     Record,
 )
 from ts26927.conformance.mutants import MutantSpec
-from ts26927.conformance.runner import RunParameters, run_case
-from ts26927.conformance.selftest import _fair, _mutant
 from ts26927.conformance.suite import load_suite
 from ts26927.conformance.truth import truth
 from ts26927.conformance.ue_side import MUTANTS, VARIANTS
@@ -36,6 +33,8 @@ from ts26927.conformance.variants import VariantSpec
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.engine.split.service import digits_service
 from ts26927.models.intermediate_data import DataDirection
+
+from .selfcheck import mutant_caught, reference_passes, variant_passes
 
 UE_CASES = tuple(f"5.3.5-split-operation-{n:03d}" for n in range(4, 10))
 
@@ -55,22 +54,18 @@ def test_they_are_registered_with_the_ue_side() -> None:
 
 @pytest.mark.parametrize("case_id", UE_CASES)
 def test_the_reference_ue_passes(case_id: str) -> None:
-    iut = ReferenceImplementation()
-    result = run_case(_cases()[case_id], iut, iut.describe(), RunParameters(timeout_multiplier=5))
-    assert result.verdict.value == "pass", (result.step, result.reason)
+    reference_passes(_cases()[case_id])
 
 
 @pytest.mark.parametrize("spec", OPERATION_MUTANTS, ids=lambda s: s.name)
 def test_each_mutant_is_caught_at_its_step(spec: MutantSpec) -> None:
-    result = _mutant(spec, _cases()[spec.case])
-    assert result.as_expected, (result.verdict, result.step, result.reason)
+    mutant_caught(spec, _cases()[spec.case])
 
 
 @pytest.mark.parametrize("spec", OPERATION_VARIANTS, ids=lambda s: s.name)
 def test_each_variant_passes_every_case_of_the_workflow(spec: VariantSpec) -> None:
-    results = list(_fair(spec.make(), "variant", spec.name, spec.choice, list(_cases().values())))
+    results = variant_passes(spec, list(_cases().values()))
     assert {r.case for r in results} >= set(UE_CASES)
-    assert all(r.as_expected for r in results), [(r.case, r.step, r.reason) for r in results]
 
 
 # -- the builders ----------------------------------------------------------------------------
