@@ -15,9 +15,9 @@ import sys
 from collections.abc import Sequence
 
 from ts26927 import SCHEMA_VERSION, TR_EDITION, __version__
-from ts26927.cli import bench, conformance, data, fl, flows, metadata, models, split
+from ts26927.cli import bench, conformance, data, fl, flows, metadata, models, serve, split
 
-COMMANDS = (metadata, flows, fl, split, bench, models, conformance, data)
+COMMANDS = (metadata, flows, fl, split, bench, models, conformance, data, serve)
 
 
 def parser() -> argparse.ArgumentParser:

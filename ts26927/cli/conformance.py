@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from ts26927.bindings.base import ImplementationInfo
-from ts26927.bindings.targets import DEFAULT_TARGET, TARGET_HELP, TargetError, load_target
+from ts26927.bindings.targets import (
+    DEFAULT_TARGET,
+    TARGET_HELP,
+    TOKEN_ENV,
+    TargetError,
+    load_target,
+)
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from ts26927.conformance.case import TestCase
 from ts26927.conformance.fixtures.export import export
@@ -114,6 +120,21 @@ def _write_reports(args: argparse.Namespace, report: dict[str, Any]) -> None:
         Path(args.junit).write_text(junit_xml(report) + "\n", encoding="utf-8")
 
 
+def _load(args: argparse.Namespace) -> Any:
+    return load_target(args.target, token=args.token, declaration=args.declaration)
+
+
+def _target_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--target", default=DEFAULT_TARGET, help=TARGET_HELP)
+    p.add_argument(
+        "--declaration",
+        metavar="FILE",
+        help="an HTTP target's declaration: its capabilities (ICS) and choices (IXIT), "
+        "see conformance/Declaration.schema.json",
+    )
+    p.add_argument("--token", help=f"an HTTP target's bearer token (default: ${TOKEN_ENV})")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     try:
         cases = _cases(args)
@@ -125,7 +146,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     settings = {"target": args.target, "timeoutMultiplier": args.timeout_multiplier}
     try:
-        iut = load_target(args.target)
+        iut = _load(args)
     except TargetError as error:
         print(f"ts26927 conformance run: {error}", file=sys.stderr)
         # A CI job still gets a report to attach: every case an error, with the reason.
@@ -190,7 +211,7 @@ def _table(results: list[CaseResult]) -> None:
 def cmd_replay(args: argparse.Namespace) -> int:
     try:
         cases = select_cases(load_suite(Path(args.cases)), pattern=args.case_id)
-        iut = load_target(args.target)
+        iut = _load(args)
     except (SuiteError, DocumentError, TargetError) as error:
         print(f"ts26927 conformance replay: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -280,7 +301,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = actions.add_parser("run", help="run the cases against an implementation")
     common(p)
-    p.add_argument("--target", default=DEFAULT_TARGET, help=TARGET_HELP)
+    _target_options(p)
     p.add_argument("--case", help="case id glob, e.g. '5.2.3.2-*'")
     p.add_argument("--clause", help="TR clause (and its sub-clauses)")
     p.add_argument("--role", choices=["UE", "NETWORK", "ue", "network"], help="IUT side")
@@ -294,7 +315,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = actions.add_parser("replay", help="re-run one case with a step-by-step log")
     common(p)
     p.add_argument("case_id", metavar="CASE_ID")
-    p.add_argument("--target", default=DEFAULT_TARGET, help=TARGET_HELP)
+    _target_options(p)
     p.set_defaults(func=cmd_replay)
 
     p = actions.add_parser("fixtures", help="the models, inputs and profiles the cases use")

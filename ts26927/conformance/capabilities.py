@@ -140,3 +140,15 @@ CAPABILITIES: tuple[Capability, ...] = (
 )
 
 NAMES = frozenset(c.name for c in CAPABILITIES)
+
+#: The capabilities that declare a *side* of a workflow (the rest declare features of one):
+#: an implementation reached through a binding that serves only one side declares only
+#: that side's (``ts26927 serve`` writes the network side's).
+SIDE_CAPABILITIES: dict[str, frozenset[str]] = {
+    "UE": frozenset(c.name for c in CAPABILITIES if c.description.startswith("UE side")),
+    "NETWORK": frozenset(
+        c.name
+        for c in CAPABILITIES
+        if c.description.startswith(("Network side", "Media AF/AS side"))
+    ),
+}

@@ -73,6 +73,7 @@ from ts26927.errors.harness import (
     HarnessStartError,
     HarnessTimeoutError,
     HarnessVersionError,
+    HttpBindingError,
 )
 from ts26927.errors.protocol import (
     InvalidMessageError,
@@ -110,6 +111,7 @@ __all__ = [
     "HarnessStartError",
     "HarnessTimeoutError",
     "HarnessVersionError",
+    "HttpBindingError",
     "InferenceError",
     "InferenceInputError",
     "IntegrityError",

@@ -52,3 +52,8 @@ class HarnessErroredError(HarnessError):
 
 class HarnessSetupRefusedError(HarnessError):
     """A harness that refused to set up a case (a failed preamble, not a failed test)."""
+
+
+class HttpBindingError(HarnessError):
+    """A server reached over the REST binding that answered outside the binding: a 5xx, a
+    body not of the binding's shape, a session or attachment it lost, or no answer at all."""
