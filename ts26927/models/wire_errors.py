@@ -30,7 +30,11 @@ def _instance_path(data: Any, loc: tuple[int | str, ...]) -> list[int | str]:
 
 def issues(data: Any, error: ValidationError) -> list[Issue]:
     """Issues with JSON pointers from a pydantic validation error on ``data``."""
-    return [
-        Issue(pointer(_instance_path(data, tuple(e["loc"]))), e["msg"])
-        for e in error.errors(include_url=False)
-    ]
+    found = []
+    for e in error.errors(include_url=False):
+        loc = tuple(e["loc"])
+        path = _instance_path(data, loc)
+        if e["type"] == "missing" and loc and isinstance(loc[-1], str):
+            path.append(loc[-1])  # point at the member that must be there (RFC 6901 allows it)
+        found.append(Issue(pointer(path), e["msg"]))
+    return found

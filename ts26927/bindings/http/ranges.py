@@ -40,7 +40,7 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
         return ByteRange(max(0, size - length), size - 1)
     first = int(start)
     last = int(end) if end else size - 1
-    if last < first:
+    if end and last < first:
         return None  # invalid: ignored, as the RFC allows
     if first >= size:
         raise Unsatisfiable(header)

@@ -165,7 +165,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.tokens = frozenset(tokens)
-    app.state.store = store or SessionStore(factory)
+    app.state.store = store if store is not None else SessionStore(factory)
     _handlers(app)
     for flow_id in flows_served():
         _session_routes(app, flow_id)
