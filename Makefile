@@ -17,10 +17,18 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[dev,docs]'
 	touch $(STAMP)
 
+DEMO_PORT ?= 8026
+
 demo: $(STAMP)
 	$(VENV)/bin/ts26927 demo
 	$(VENV)/bin/ts26927 conformance run --role NETWORK
 	$(VENV)/bin/ts26927 conformance run --role UE
+	@echo "the network side again, over HTTP: ts26927 serve on 127.0.0.1:$(DEMO_PORT)"
+	@decl=$$(mktemp); $(VENV)/bin/ts26927 serve --port $(DEMO_PORT) --token demo-token \
+		--declaration $$decl & pid=$$!; trap 'kill $$pid 2>/dev/null; rm -f $$decl' EXIT; \
+	$(VENV)/bin/python -m ts26927.bindings.http.wait http://127.0.0.1:$(DEMO_PORT) && \
+	$(VENV)/bin/ts26927 conformance run --role NETWORK --target http://127.0.0.1:$(DEMO_PORT) \
+		--declaration $$decl --token demo-token
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest -q
