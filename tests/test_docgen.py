@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from ts26927 import docgen
+from ts26927.bindings.http.causes import CAUSES
+from ts26927.bindings.http.routes import api_root, flows_served, routes
+from ts26927.bindings.http.server import create_app
+from ts26927.bindings.reference import factory
+from ts26927.docgen.http_binding import OPENAPI_PATH, SESSION_ROUTES
 from ts26927.flows import FLOWS
+from ts26927.flows.functions import Side
 from ts26927.models.catalogue import ROWS
 from ts26927.models.registry import MESSAGE_TYPES, METADATA_TYPES
 
@@ -96,6 +102,83 @@ def test_traceability_page_lists_each_steps_tr_phrases_and_their_properties() ->
     )
     assert "| 3b | uplink/downlink connections | `AiModelInformationResponse/candidates/" in section
     assert "| 19 | media status reports | — | Not carried as such" in section
+
+
+def _workflow_sections(page: str) -> dict[str, str]:
+    """The REST binding page's section of each workflow, by workflow id."""
+    body = page[page.index("\n## Workflows\n") : page.index("\n## Logical functions\n")]
+    return {part.split("\n", 1)[0]: part for part in body.split("\n### ")[1:]}
+
+
+def test_http_binding_page_has_every_route_with_its_step_parties_and_parts() -> None:
+    page = docgen.http_binding_page()
+    sections = _workflow_sections(page)
+    assert list(sections) == list(flows_served())
+    for route in routes():
+        section = sections[route.flow]
+        assert f"API root `{api_root(route.flow)}`" in section
+        # Every step route is a collection of the session: the table gives the part below it.
+        collection = route.path.removeprefix("/sessions/{sessionId}/")
+        assert f"/sessions/{{sessionId}}/{collection}" == route.path
+        request = f" | {route.method} `{collection}` | "
+        row = next(line for line in section.splitlines() if request in line)
+        assert row.startswith(f"| {route.step}{request}"), row
+        message = row.removesuffix(" |").rsplit(" | ", 1)[1]
+        parts = ", ".join(f"`{name}`" for name in route.attachments)
+        assert message.endswith(f" + {parts}") if parts else " + " not in message, row
+    assert (
+        "| 18b | POST `intermediate-data-deliveries` | Intermediate Data Delivery Function (UE) "
+        "→ Intermediate Data Access Function (network) | "
+        "[IntermediateDataDelivery](messages.md#intermediatedatadelivery) + `unit` |"
+    ) in sections["split-inference"]
+    # A step either side sends is carried from the test system's function to the network's.
+    assert (
+        "| 2 | POST `model-selections` | UE Application → Network Application (either side "
+        "sends) | [ModelSelection](messages.md#modelselection) |"
+    ) in sections["model-delivery"]
+
+
+def test_http_binding_page_lists_every_step_the_network_reports() -> None:
+    sections = _workflow_sections(docgen.http_binding_page())
+    for flow in FLOWS.values():
+        reported = sections[flow.id].split("reports in `performed`", 1)[1]
+        rows = [line.split(" | ")[0].removeprefix("| ") for line in reported.splitlines()[4:]]
+        assert [r for r in rows if r] == [
+            s.id for s in flow.steps if s.performed_by(Side.NETWORK)
+        ], flow.id
+    assert (
+        "| 3 | `NETWORK_APPLICATION` | `AI_MODEL_REPOSITORY` | "
+        "[ModelIdentification](messages.md#modelidentification) |"
+    ) in sections["split-inference-ue-source"]
+    action = "| 12 | `NETWORK_INFERENCE_ENGINE` | `NETWORK_INFERENCE_ENGINE` | `null` (an action) |"
+    assert action in sections["split-inference-ue-source"]
+
+
+def test_http_binding_page_documents_exactly_the_resources_the_server_serves() -> None:
+    app = create_app(factory, ["t"])  # the factory is called per session: never here
+    served = {
+        (method, route.path.replace("{session_id}", "{sessionId}"))
+        for route in app.routes
+        for method in getattr(route, "methods", ())
+    }
+    steps = {(r.method, r.full_path) for r in routes()}
+    documented = {
+        (method, api_root(flow) + r.path)
+        for flow in flows_served()
+        for r in SESSION_ROUTES
+        if "<step route>" not in r.path
+        for method in r.methods
+    }
+    assert served - steps == documented | {("GET", OPENAPI_PATH)}
+
+
+def test_http_binding_page_has_every_cause_with_its_status() -> None:
+    page = docgen.http_binding_page()
+    for c in CAUSES:
+        status = str(c.status) if c.status is not None else "that error's"
+        assert f"| {c.name} | {status} | " in page, c.name
+    assert "| `sessionId` | string | yes | pattern `^[A-Za-z0-9_-]{16,64}$` |" in page
+    assert "[Preamble states](harness-reference.md#preamble-states)" in page
 
 
 def test_type_labels() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from ts26927 import generated
 from ts26927.conformance.reference_page import harness_reference_page
 from ts26927.docgen.cases import conformance_page
+from ts26927.docgen.http_binding import http_binding_page
 from ts26927.docgen.types import engine_page, messages_page, metadata_page, type_label
 from ts26927.docgen.unit_layout import intermediate_data_unit_page, unit_example
 from ts26927.docgen.workflows import (
@@ -36,6 +37,7 @@ def expected_files() -> dict[str, str]:
         f"{REFERENCE_DIR}/traceability.md": traceability_page(),
         f"{REFERENCE_DIR}/conformance.md": conformance_page(),
         f"{REFERENCE_DIR}/harness-reference.md": harness_reference_page(),
+        f"{REFERENCE_DIR}/http-binding.md": http_binding_page(),
         **{
             f"{REFERENCE_DIR}/{workflow_path(flow)}": workflow_page(flow) for flow in FLOWS.values()
         },
@@ -57,6 +59,7 @@ __all__ = [
     "engine_page",
     "expected_files",
     "generate",
+    "http_binding_page",
     "intermediate_data_unit_page",
     "messages_page",
     "metadata_page",
