@@ -401,12 +401,10 @@ def mark_origins(owner: str, body: dict[str, Any]) -> None:
 OPENAPI_FILE = "ts26927-metadata.openapi.json"
 
 
-def openapi_document() -> dict[str, Any]:
-    """An OpenAPI 3.1 document whose ``components/schemas`` hold every type.
-
-    For stacks whose code generators start from OpenAPI rather than JSON Schema. It has no
-    paths: the TR defines data, not an API (the HTTP binding adds its own document).
-    """
+def openapi_components() -> dict[str, Any]:
+    """Every type and its sub-types as OpenAPI schema components, by name, referring to
+    each other as ``#/components/schemas/<name>``: the components of every OpenAPI document
+    of this library (this module's, and the REST binding's in :mod:`ts26927.http_openapi`)."""
     _, defs = models_json_schema(
         [(cls, "validation") for cls in TYPES.values()],
         by_alias=True,
@@ -424,6 +422,16 @@ def openapi_document() -> dict[str, Any]:
             **_type_annotation(name),
         }
         components[name]["examples"] = examples_of(cls)
+    return dict(sorted(components.items()))
+
+
+def openapi_document() -> dict[str, Any]:
+    """An OpenAPI 3.1 document whose ``components/schemas`` hold every type.
+
+    For stacks whose code generators start from OpenAPI rather than JSON Schema. It has no
+    paths: the TR defines data, not an API (the REST binding has its own document,
+    :mod:`ts26927.http_openapi`).
+    """
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": DIALECT,
@@ -452,18 +460,18 @@ def openapi_document() -> dict[str, Any]:
             }
         ],
         "paths": {},
-        "components": {"schemas": dict(sorted(components.items()))},
+        "components": {"schemas": openapi_components()},
     }
 
 
 PLAIN_OPENAPI_FILE = "ts26927-metadata.plain.openapi.json"
 
 
-def _close_enumerations(node: Any) -> Any:
+def close_enumerations(node: Any) -> Any:
     """``node`` with every extensible enumeration (``anyOf`` of an enum and a forward-
     compatible string) replaced by the closed enumeration."""
     if isinstance(node, list):
-        return [_close_enumerations(item) for item in node]
+        return [close_enumerations(item) for item in node]
     if not isinstance(node, dict):
         return node
     branches = _extensible_parts(node, "enum")
@@ -471,20 +479,22 @@ def _close_enumerations(node: Any) -> Any:
         rest = {k: v for k, v in node.items() if k != "anyOf"}
         known = {k: v for k, v in branches[0].items() if k != "title"}
         return {**rest, **known}
-    return {key: _close_enumerations(value) for key, value in node.items()}
+    return {key: close_enumerations(value) for key, value in node.items()}
 
 
 def plain_openapi_document() -> dict[str, Any]:
     """The OpenAPI document with closed enumerations, for code generators that cannot
     handle ``anyOf`` (as 5G-MAG does with 3GPP's files). It refuses enumeration values this
     version does not know; the canonical files accept them."""
-    document = _close_enumerations(openapi_document())
+    document = close_enumerations(openapi_document())
     document["info"]["title"] += " (closed enumerations, for code generators)"
     return document
 
 
 def index_document() -> dict[str, Any]:
     """The index of all exported schemas."""
+    from ts26927 import http_openapi  # builds on this module (see the layers in pyproject)
+
     return {
         "library": "ts26927",
         "libraryVersion": __version__,
@@ -492,6 +502,9 @@ def index_document() -> dict[str, Any]:
         "source": "3GPP TR 26.927",
         "openapi": OPENAPI_FILE,
         "openapiClosedEnumerations": PLAIN_OPENAPI_FILE,
+        "httpOpenapi": http_openapi.HTTP_OPENAPI_FILE,
+        "httpOpenapi30": http_openapi.HTTP_OPENAPI_30_FILE,
+        "conformance": [CASE_SCHEMA_FILE, DECLARATION_SCHEMA_FILE],
         "types": [
             {
                 "name": name,
@@ -519,6 +532,11 @@ def expected_files() -> dict[str, str]:
     for name in TYPES:
         files[f"{EXAMPLES_DIR}/{name}.json"] = _dump(examples_of(TYPES[name])[0])
     files[CASE_SCHEMA_FILE] = _dump(case_schema())
+    files[DECLARATION_SCHEMA_FILE] = _dump(declaration_schema())
+    from ts26927 import http_openapi  # builds on this module (see the layers in pyproject)
+
+    files[http_openapi.HTTP_OPENAPI_FILE] = _dump(http_openapi.http_openapi_document())
+    files[http_openapi.HTTP_OPENAPI_30_FILE] = _dump(http_openapi.http_openapi_30_document())
     return files
 
 
@@ -537,6 +555,29 @@ def case_schema() -> dict[str, Any]:
         "title": "TestCase",
         "description": "A ts26927 conformance test case: one TR workflow replayed against "
         "an implementation under test, with the TR's step ids and the checks on its answers.",
+        **body,
+    }
+
+
+DECLARATION_SCHEMA_FILE = "conformance/Declaration.schema.json"
+
+
+def declaration_schema() -> dict[str, Any]:
+    """JSON Schema of the declaration file a vendor writes for an implementation reached
+    over HTTP (``ts26927 conformance run --declaration``)."""
+    from ts26927.bindings.declaration import Declaration
+
+    body = Declaration.model_json_schema(by_alias=True, schema_generator=_WireSchema)
+    body.pop("title", None)
+    body.pop("description", None)
+    return {
+        "$schema": DIALECT,
+        "$id": f"{ID_PREFIX}conformance:Declaration",
+        "title": "Declaration",
+        "description": "A ts26927 declaration: who the implementation under test is, what it "
+        "supports (its ICS: the capabilities the cases' applicability reads) and its choices "
+        "where the TR leaves them open (its IXIT). The same object as the harness protocol's "
+        "implementation description.",
         **body,
     }
 

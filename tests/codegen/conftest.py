@@ -25,6 +25,9 @@ NODE_DIR = Path(__file__).parent / "node"
 SCHEMAS = Path(__file__).parent.parent.parent / "schemas"
 OPENAPI = SCHEMAS / "ts26927-metadata.openapi.json"
 PLAIN_OPENAPI = SCHEMAS / "ts26927-metadata.plain.openapi.json"
+#: The REST binding's documents: the same TR types, with the paths and the binding's resources.
+HTTP_OPENAPI = SCHEMAS / "ts26927-http.openapi.json"
+HTTP_OPENAPI_30 = SCHEMAS / "ts26927-http.openapi-3.0.json"
 _STAMP = NODE_DIR / "node_modules" / ".ts26927-lock.sha256"
 
 

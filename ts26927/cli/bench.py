@@ -1,5 +1,5 @@
 """Benchmark subcommands: ``bench split``, ``bench fl``, ``bench delivery``,
-``bench conformance``, ``bench hostile``."""
+``bench conformance``, ``bench hostile``, ``bench http``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ts26927.bench import conformance as conformance_bench
 from ts26927.bench import delivery as delivery_bench
 from ts26927.bench import fl as fl_bench
 from ts26927.bench import hostile as hostile_bench
+from ts26927.bench import http as http_bench
 from ts26927.bench import split as split_bench
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from ts26927.engine.embedded.zoo import LIGHT
@@ -71,6 +72,17 @@ def cmd_hostile(args: argparse.Namespace) -> int:
             print(f"bench hostile: {message}", file=sys.stderr, flush=True)
 
     return _emit(hostile_bench.run(progress=progress), as_json=args.json)
+
+
+def cmd_http(args: argparse.Namespace) -> int:
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"bench http: {message}", file=sys.stderr, flush=True)
+
+    result = http_bench.run(
+        clients=args.clients, sessions_per_client=args.sessions_per_client, progress=progress
+    )
+    return _emit(result, as_json=args.json)
 
 
 def _emit(result: dict, *, as_json: bool) -> int:
@@ -140,6 +152,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_hostile)
+
+    p = actions.add_parser(
+        "http", help="the REST binding's server in its own process under concurrent clients"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--clients", type=_positive, default=50, help="concurrent clients")
+    p.add_argument(
+        "--sessions-per-client",
+        type=_positive,
+        default=4,
+        help="split-inference sessions each client runs",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=cmd_http)
 
     p = actions.add_parser("conformance", help="the whole conformance suite in process")
     p.add_argument("--json", action="store_true", help="print one JSON object")

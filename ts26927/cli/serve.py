@@ -24,8 +24,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from ts26927.bindings.declaration import declaration_of
     from ts26927.bindings.http.running import config
     from ts26927.bindings.http.server import create_app
-    from ts26927.bindings.targets import TargetError, load_target
+    from ts26927.bindings.targets import DEFAULT_TARGET, TargetError, load_target
     from ts26927.conformance.capabilities import SIDE_CAPABILITIES
+    from ts26927.engine.split.service import split_service
 
     if not args.target.startswith("python:"):
         print("ts26927 serve: --target must be python:package.module:factory", file=sys.stderr)
@@ -54,6 +55,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     def factory() -> Implementation:  # one implementation per session
         return load_target(args.target)
 
+    if args.target == DEFAULT_TARGET:
+        # Build the embedded model before listening, so no client's first session waits
+        # for it (and times out on a loaded machine).
+        split_service("digits")
     app = create_app(factory, tokens, max_body=args.max_body)
     print(
         f"serving {args.target} on http://{args.host}:{args.port} (Ctrl-C stops, letting "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Awaitable, Callable, Iterable
+from functools import cache
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -32,6 +33,11 @@ from ts26927.bindings.http.wire import SessionCreation, SessionResource, StepLis
 from ts26927.bindings.stdio_protocol import ATTACHMENT_NAME
 from ts26927.errors import Issue
 from ts26927.models import wire_errors, wire_json
+from ts26927.resources import resource_path
+
+#: The binding's OpenAPI document among the exported schemas (``ts26927 schemas export``
+#: writes it from this table and the wire models; ``GET /openapi.json`` serves it).
+OPENAPI_FILE = "ts26927-http.openapi.json"
 
 #: Largest request body accepted (413 above it): the harness protocol's attachment limit.
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -182,10 +188,14 @@ def create_app(
     return app
 
 
-async def _openapi() -> Response:
-    from ts26927.bindings.http.openapi import http_openapi_document
+@cache
+def _openapi_text() -> bytes:
+    return (resource_path("schemas") / OPENAPI_FILE).read_bytes()
 
-    return JSONResponse(http_openapi_document())
+
+async def _openapi() -> Response:
+    """The binding's OpenAPI 3.1 document, as exported with the schemas (and shipped)."""
+    return Response(_openapi_text(), media_type="application/json")
 
 
 def _store(request: Request) -> SessionStore:
@@ -213,9 +223,11 @@ def _session_routes(app: FastAPI, flow_id: str) -> None:
 
     async def create(request: Request) -> Response:
         owner = _token(request)
-        data = _json_body(await request.body(), "body")
+        raw = await request.body()
+        # No body opens a session without a preamble; a body must be a SessionCreation.
+        data = _json_body(raw, "body") if raw else {}
         try:
-            creation = SessionCreation.model_validate(data if data is not None else {})
+            creation = SessionCreation.model_validate(data)
         except Exception as error:
             found = wire_errors.issues(data, error) if hasattr(error, "errors") else []
             raise Problem(
@@ -237,6 +249,12 @@ def _session_routes(app: FastAPI, flow_id: str) -> None:
         owner = _token(request)
         await run_in_threadpool(_store(request).delete, owner, flow_id, session_id)
         return Response(status_code=204)
+
+    async def read_or_delete(request: Request, session_id: str) -> Response:
+        # One route for both methods: a 405 on this path then lists both in its Allow.
+        if request.method == "DELETE":
+            return await delete(request, session_id)
+        return await read(request, session_id)
 
     async def steps(request: Request, session_id: str, after: int = 0) -> Response:
         session = _store(request).get(_token(request), flow_id, session_id)
@@ -287,8 +305,7 @@ def _session_routes(app: FastAPI, flow_id: str) -> None:
     sessions = f"{root}/sessions"
     one = f"{sessions}/{{session_id}}"
     app.add_api_route(sessions, create, methods=["POST"], status_code=201)
-    app.add_api_route(one, read, methods=["GET"])
-    app.add_api_route(one, delete, methods=["DELETE"], status_code=204)
+    app.add_api_route(one, read_or_delete, methods=["GET", "DELETE"])
     app.add_api_route(f"{one}/steps", steps, methods=["GET"])
     app.add_api_route(
         f"{one}/steps/{{seq}}/attachments/{{name}}", attachment, methods=["GET", "HEAD"]
@@ -343,4 +360,4 @@ def _handlers(app: FastAPI) -> None:
         )
 
 
-__all__ = ["MAX_BODY_BYTES", "PROBLEM_JSON", "BodyLimit", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "MAX_PARTS", "OPENAPI_FILE", "PROBLEM_JSON", "BodyLimit", "create_app"]
