@@ -31,7 +31,8 @@ RESOURCES: dict[str, Resource] = {
             "schemas",
             "_data/schemas",
             "schemas",
-            "JSON Schemas (2020-12) of every type and the two OpenAPI 3.1 documents",
+            "JSON Schemas (2020-12) of every type, the metadata OpenAPI documents, the REST "
+            "binding's (3.1 and 3.0) and the conformance formats (cases, declarations)",
         ),
         Resource(
             "protocol",

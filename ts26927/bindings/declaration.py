@@ -2,7 +2,7 @@
 supports (its ICS: the capabilities cases apply to) and the choices it made where the TR
 leaves them open (its IXIT). A harness program says this in its answer to ``start``; an HTTP
 service cannot be asked, so its vendor writes the same object into a file
-(``conformance/Declaration.schema.json`` is its schema)."""
+(``schemas/conformance/Declaration.schema.json`` is its schema)."""
 
 from __future__ import annotations
 

@@ -71,7 +71,8 @@ def _http_target(
     if declaration is None:
         raise TargetError(
             f"{url!r}: an HTTP target needs --declaration FILE: the implementation's "
-            "capabilities (ICS) and choices (IXIT), see conformance/Declaration.schema.json"
+            "capabilities (ICS) and choices (IXIT), see "
+            "schemas/conformance/Declaration.schema.json"
         )
     token = token or os.environ.get(TOKEN_ENV)
     if not token:

@@ -130,7 +130,7 @@ def _target_options(p: argparse.ArgumentParser) -> None:
         "--declaration",
         metavar="FILE",
         help="an HTTP target's declaration: its capabilities (ICS) and choices (IXIT), "
-        "see conformance/Declaration.schema.json",
+        "see schemas/conformance/Declaration.schema.json",
     )
     p.add_argument("--token", help=f"an HTTP target's bearer token (default: ${TOKEN_ENV})")
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from starlette.responses import JSONResponse
 
+from ts26927.bindings.http.causes import Cause
 from ts26927.bindings.http.wire import InvalidParam, ProblemDetails
 from ts26927.errors import Issue
 
@@ -28,20 +29,24 @@ _TITLES = {
 
 
 class Problem(Exception):
-    """Raised anywhere in a request's handling; answered as Problem Details."""
+    """Raised anywhere in a request's handling; answered as Problem Details with the
+    cause's status (from the one table in :mod:`.causes`)."""
 
     def __init__(
         self,
-        status: int,
-        cause: str,
+        cause: Cause,
         detail: str,
         *,
+        status: int | None = None,
         invalid: Iterable[InvalidParam] = (),
         allowed: list[str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail)
-        self.status, self.cause, self.detail = status, cause, detail
+        found = status if status is not None else cause.status
+        if found is None:
+            raise ValueError(f"cause {cause.name} takes the status of the error it wraps")
+        self.status, self.cause, self.detail = found, cause.name, detail
         self.invalid = list(invalid)
         self.allowed = allowed
         self.headers = headers or {}

@@ -25,6 +25,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ts26927 import __version__
 from ts26927.bindings.base import Implementation
+from ts26927.bindings.http.causes import (
+    ATTACHMENT_NOT_FOUND,
+    BODY_TOO_LARGE,
+    HTTP_ERROR,
+    INVALID_MSG_FORMAT,
+    INVALID_PARAM,
+    INVALID_QUERY_PARAM,
+    INVALID_TOKEN,
+    METHOD_NOT_ALLOWED,
+    MISSING_TOKEN,
+    RANGE_NOT_SATISFIABLE,
+    RESOURCE_NOT_FOUND,
+    SYSTEM_FAILURE,
+    UNSUPPORTED_MEDIA_TYPE,
+)
 from ts26927.bindings.http.problems import PROBLEM_JSON, Problem, invalid_params
 from ts26927.bindings.http.ranges import Unsatisfiable, parse_range
 from ts26927.bindings.http.routes import Route, api_root, flows_served, routes
@@ -66,14 +81,14 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                raise Problem(413, "BODY_TOO_LARGE", f"the body is over {self.limit} bytes")
+                raise Problem(BODY_TOO_LARGE, f"the body is over {self.limit} bytes")
             return message
 
         await self.app(scope, counted, send)
 
 
 def _too_large(limit: int) -> Response:
-    return Problem(413, "BODY_TOO_LARGE", f"the body is over {limit} bytes").response()
+    return Problem(BODY_TOO_LARGE, f"the body is over {limit} bytes").response()
 
 
 def _token(request: Request) -> str:
@@ -82,12 +97,11 @@ def _token(request: Request) -> str:
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
     challenge = {"WWW-Authenticate": 'Bearer realm="ts26927"'}
     if scheme.lower() != "bearer" or not given.strip():
-        raise Problem(401, "MISSING_TOKEN", "send Authorization: Bearer <token>", headers=challenge)
+        raise Problem(MISSING_TOKEN, "send Authorization: Bearer <token>", headers=challenge)
     given = given.strip()
     if not any(hmac.compare_digest(given.encode(), t.encode()) for t in tokens):
         raise Problem(
-            401,
-            "INVALID_TOKEN",
+            INVALID_TOKEN,
             "the token is not one this server accepts",
             headers={"WWW-Authenticate": 'Bearer realm="ts26927", error="invalid_token"'},
         )
@@ -101,8 +115,7 @@ def _json_body(raw: bytes, where: str) -> Any:
         return wire_json.loads(raw)
     except wire_json.JsonTextError as error:
         raise Problem(
-            400,
-            "INVALID_MSG_FORMAT",
+            INVALID_MSG_FORMAT,
             f"{where} is not valid JSON: {error}",
             invalid=invalid_params([Issue("", str(error))], where if where != "body" else ""),
         ) from None
@@ -122,8 +135,7 @@ async def _step_body(request: Request) -> tuple[Any, dict[str, bytes], str]:
     raw = await request.body()
     if raw and not _is_json(content_type):
         raise Problem(
-            415,
-            "UNSUPPORTED_MEDIA_TYPE",
+            UNSUPPORTED_MEDIA_TYPE,
             "send the message as application/json, or multipart/form-data with a 'message' "
             "part and one part per attachment",
         )
@@ -136,7 +148,7 @@ async def _multipart(request: Request) -> tuple[Any, dict[str, bytes], str]:
     except Problem:
         raise
     except Exception as error:  # the multipart parser's own errors
-        raise Problem(400, "INVALID_MSG_FORMAT", f"not a valid multipart body: {error}") from None
+        raise Problem(INVALID_MSG_FORMAT, f"not a valid multipart body: {error}") from None
     message: Any = None
     attachments: dict[str, bytes] = {}
     for name, value in form.multi_items():
@@ -146,8 +158,7 @@ async def _multipart(request: Request) -> tuple[Any, dict[str, bytes], str]:
             continue
         if not re.fullmatch(ATTACHMENT_NAME, name) or name in attachments:
             raise Problem(
-                400,
-                "INVALID_MSG_FORMAT",
+                INVALID_MSG_FORMAT,
                 f"part {name!r}: not an attachment name, or given twice",
                 invalid=invalid_params([Issue(f"/{name}", "unexpected part")]),
             )
@@ -231,8 +242,7 @@ def _session_routes(app: FastAPI, flow_id: str) -> None:
         except Exception as error:
             found = wire_errors.issues(data, error) if hasattr(error, "errors") else []
             raise Problem(
-                400,
-                "INVALID_MSG_FORMAT",
+                INVALID_MSG_FORMAT,
                 "not a SessionCreation",
                 invalid=invalid_params(found or [Issue("", str(error))]),
             ) from None
@@ -260,8 +270,7 @@ def _session_routes(app: FastAPI, flow_id: str) -> None:
         session = _store(request).get(_token(request), flow_id, session_id)
         if after < 0:
             raise Problem(
-                400,
-                "INVALID_QUERY_PARAM",
+                INVALID_QUERY_PARAM,
                 "after must be 0 or more",
                 invalid=[invalid_params([Issue("query after", "negative")])[0]],
             )
@@ -272,7 +281,7 @@ def _session_routes(app: FastAPI, flow_id: str) -> None:
         session = _store(request).get(_token(request), flow_id, session_id)
         kept = session.attachments.get((seq, name))
         if kept is None:
-            raise Problem(404, "ATTACHMENT_NOT_FOUND", f"step {seq} has no attachment {name!r}")
+            raise Problem(ATTACHMENT_NOT_FOUND, f"step {seq} has no attachment {name!r}")
         headers = {
             "ETag": kept.etag,
             "Repr-Digest": kept.repr_digest,
@@ -285,8 +294,7 @@ def _session_routes(app: FastAPI, flow_id: str) -> None:
             chosen = parse_range(wanted, size)
         except Unsatisfiable:
             raise Problem(
-                416,
-                "RANGE_NOT_SATISFIABLE",
+                RANGE_NOT_SATISFIABLE,
                 f"the attachment has {size} bytes",
                 headers={"Content-Range": f"bytes */{size}"},
             ) from None
@@ -330,11 +338,14 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        cause = {404: "RESOURCE_NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(
-            error.status_code, "HTTP_ERROR"
+        cause = {404: RESOURCE_NOT_FOUND, 405: METHOD_NOT_ALLOWED}.get(
+            error.status_code, HTTP_ERROR
         )
         return Problem(
-            error.status_code, cause, str(error.detail), headers=dict(error.headers or {})
+            cause,
+            str(error.detail),
+            status=error.status_code,
+            headers=dict(error.headers or {}),
         ).response(request.url.path)
 
     @app.exception_handler(RequestValidationError)
@@ -346,8 +357,7 @@ def _handlers(app: FastAPI) -> None:
             param = f"{where} {name}" if where in ("query", "header") else f"/{name}"
             invalid.append(Issue(param, str(item.get("msg", ""))))
         problem = Problem(
-            400,
-            "INVALID_PARAM",
+            INVALID_PARAM,
             "a path or query parameter is not valid",
             invalid=[invalid_params([i])[0] for i in invalid],
         )
@@ -355,7 +365,7 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def broke(request: Request, error: Exception) -> Response:
-        return Problem(500, "SYSTEM_FAILURE", f"{type(error).__name__}: {error}").response(
+        return Problem(SYSTEM_FAILURE, f"{type(error).__name__}: {error}").response(
             request.url.path
         )
 

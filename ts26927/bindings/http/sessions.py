@@ -20,6 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ts26927.bindings.base import Implementation, Output, Refusal, Reply
+from ts26927.bindings.http.causes import (
+    INVALID_MESSAGE,
+    SESSION_NOT_FOUND,
+    SETUP_REFUSED,
+    STEP_OUT_OF_ORDER,
+    STEP_REFUSED,
+    TOO_MANY_SESSIONS,
+)
 from ts26927.bindings.http.problems import Problem, invalid_params
 from ts26927.bindings.http.routes import Route, api_root
 from ts26927.bindings.http.wire import AttachmentLink, PerformedStep, SessionCreation
@@ -85,23 +93,20 @@ class HttpSession:
                     self.view.accept(route.step, message)
                 except InvalidMessageError as error:
                     raise Problem(
-                        400,
-                        "INVALID_MESSAGE",
+                        INVALID_MESSAGE,
                         str(error),
                         invalid=invalid_params(error.issues, where),
                     ) from None
                 except ProtocolError as error:
-                    raise Problem(
-                        409, "STEP_OUT_OF_ORDER", str(error), allowed=error.allowed
-                    ) from None
+                    raise Problem(STEP_OUT_OF_ORDER, str(error), allowed=error.allowed) from None
             try:
                 reply = self.iut.deliver(route.step, message, attachments)
             except Ts26927Error as error:  # the implementation found the data unusable
                 self._undo()
-                raise Problem(422, "STEP_REFUSED", f"{type(error).__name__}: {error}") from None
+                raise Problem(STEP_REFUSED, f"{type(error).__name__}: {error}") from None
             if isinstance(reply, Refusal):
                 self._undo()
-                raise Problem(422, "STEP_REFUSED", reply.reason)
+                raise Problem(STEP_REFUSED, reply.reason)
             return self._record(reply)
 
     def poll(self) -> list[PerformedStep]:
@@ -195,14 +200,14 @@ class SessionStore:
             iut.setup(creation.caseId or "http-session", flow_id, Side.NETWORK.value, state)
         except Exception as error:  # the implementation cannot take this preamble
             raise Problem(
-                422, "SETUP_REFUSED", f"the preamble was refused: {type(error).__name__}: {error}"
+                SETUP_REFUSED, f"the preamble was refused: {type(error).__name__}: {error}"
             ) from None
         session = HttpSession(
             secrets.token_urlsafe(24), owner, flow, iut, FlowSession(flow, view=Side.NETWORK)
         )
         begin = iut.begin()
         if isinstance(begin, Refusal):
-            raise Problem(422, "SETUP_REFUSED", f"the implementation could not start: {begin}")
+            raise Problem(SETUP_REFUSED, f"the implementation could not start: {begin}")
         session._record(begin)
         with self._lock:
             self._sessions[session.id] = session
@@ -217,7 +222,7 @@ class SessionStore:
             or session.flow.id != flow_id
             or not hmac.compare_digest(session.owner, owner)
         ):
-            raise Problem(404, "SESSION_NOT_FOUND", f"no session {session_id!r} of {flow_id}")
+            raise Problem(SESSION_NOT_FOUND, f"no session {session_id!r} of {flow_id}")
         return session
 
     def delete(self, owner: str, flow_id: str, session_id: str) -> None:
@@ -241,8 +246,7 @@ class SessionStore:
                 self._sessions.pop(key).iut.teardown()
             if len(self._sessions) >= self.max_sessions:
                 raise Problem(
-                    429,
-                    "TOO_MANY_SESSIONS",
+                    TOO_MANY_SESSIONS,
                     f"the server holds {self.max_sessions} sessions; delete finished ones",
                     headers={"Retry-After": "60"},
                 )

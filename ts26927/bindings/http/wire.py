@@ -62,7 +62,11 @@ class PerformedStep(_Resource):
         description="The step's message (its type is the step's, per the flow table); null "
         "for an action inside one function."
     )
-    attachments: list[AttachmentLink] = Field(default_factory=list)
+    attachments: list[AttachmentLink] = Field(
+        default_factory=list,
+        description="Payloads that are not JSON performed with the step (a model file, an "
+        "intermediate data unit, an array as .npy), each to fetch from its link.",
+    )
 
 
 class StepList(_Resource):
@@ -77,14 +81,19 @@ class StepList(_Resource):
 class SessionResource(_Resource):
     """A run of one workflow: its id, its place in the state machine, and its steps."""
 
-    sessionId: str = Field(pattern=SESSION_ID_PATTERN)
+    sessionId: str = Field(
+        pattern=SESSION_ID_PATTERN,
+        description="Unguessable id the server assigns; only the creating client sees it.",
+    )
     flow: str = Field(description="Workflow id, e.g. split-inference.")
     clause: str = Field(description="The TR clause of the workflow, e.g. 5.2.3.2.")
     state: str = Field(description="The state machine's state.")
     performed: list[PerformedStep] = Field(
         description="Steps performed so far (on creation: the ones the network starts with)."
     )
-    allowedSteps: list[str]
+    allowedSteps: list[str] = Field(
+        description="The steps the workflow allows next, whoever performs them."
+    )
 
 
 class InvalidParam(_Resource):
@@ -93,7 +102,7 @@ class InvalidParam(_Resource):
     param: str = Field(
         description="A JSON Pointer into the body, or 'query <name>' / 'header <name>'."
     )
-    reason: str | None = None
+    reason: str | None = Field(default=None, description="Why it is wrong.")
 
 
 class ProblemDetails(BaseModel):
@@ -102,11 +111,13 @@ class ProblemDetails(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    type: str = "about:blank"
-    title: str
-    status: int = Field(ge=400, le=599)
-    detail: str | None = None
-    instance: str | None = None
+    type: str = Field(default="about:blank", description="Problem type URI (RFC 9457).")
+    title: str = Field(description="Short summary of the status, e.g. Conflict.")
+    status: int = Field(ge=400, le=599, description="The HTTP status code.")
+    detail: str | None = Field(
+        default=None, description="What was wrong and where, for a person to read."
+    )
+    instance: str | None = Field(default=None, description="The path of the request.")
     cause: str = Field(description="Machine-readable cause, e.g. STEP_OUT_OF_ORDER.")
     invalidParams: list[InvalidParam] | None = None
     allowedSteps: list[str] | None = Field(
