@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
 
 import httpx
@@ -13,7 +14,8 @@ import pytest
 from ts26927.bindings.http.running import running
 from ts26927.bindings.http.server import create_app
 from ts26927.bindings.http.sessions import SessionStore
-from ts26927.bindings.reference import factory
+from ts26927.bindings.reference import ReferenceImplementation, factory
+from ts26927.errors import AttachmentError
 
 from .conftest import ALICE, example, open_session
 
@@ -264,3 +266,43 @@ def test_a_broken_multipart_body_is_400(alice: httpx.Client, content_type: str) 
     )
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == PROBLEM
+
+
+class Broken(ReferenceImplementation):
+    """An implementation with a bug on step 1, or finding the data unusable."""
+
+    fault: type[Exception] = RuntimeError
+
+    def deliver(self, step, message, attachments):  # type: ignore[no-untyped-def]
+        raise self.fault("boom at step " + step)
+
+
+class Unusable(Broken):
+    fault = AttachmentError
+
+
+def test_an_implementation_fault_is_a_500_problem_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with running(create_app(Broken, [ALICE])) as server:
+        headers = {"Authorization": f"Bearer {ALICE}"}
+        with httpx.Client(base_url=server.url, headers=headers, timeout=60) as client:
+            path = open_session(client)
+            with caplog.at_level(logging.ERROR, logger="ts26927.http"):
+                response = client.post(
+                    f"{path}/ai-service-triggers", json=example("AiServiceTrigger")
+                )
+            body = problem(response, 500, "SYSTEM_FAILURE")
+            assert "Traceback" not in body["detail"]
+            assert "RuntimeError" in caplog.text and "Traceback" in caplog.text
+
+
+def test_data_the_implementation_finds_unusable_is_422() -> None:
+    with running(create_app(Unusable, [ALICE])) as server:
+        headers = {"Authorization": f"Bearer {ALICE}"}
+        with httpx.Client(base_url=server.url, headers=headers, timeout=60) as client:
+            path = open_session(client)
+            response = client.post(f"{path}/ai-service-triggers", json=example("AiServiceTrigger"))
+            body = problem(response, 422, "STEP_REFUSED")
+            assert "AttachmentError" in body["detail"]
+            assert client.get(path).json()["allowedSteps"] == ["1"]  # rewound

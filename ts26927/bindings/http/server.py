@@ -10,6 +10,7 @@ bearer token; a session is visible only to the client that created it.
 from __future__ import annotations
 
 import hmac
+import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from functools import cache
@@ -53,6 +54,8 @@ from ts26927.resources import resource_path
 #: The binding's OpenAPI document among the exported schemas (``ts26927 schemas export``
 #: writes it from this table and the wire models; ``GET /openapi.json`` serves it).
 OPENAPI_FILE = "ts26927-http.openapi.json"
+
+_LOG = logging.getLogger("ts26927.http")
 
 #: Largest request body accepted (413 above it): the harness protocol's attachment limit.
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -365,6 +368,9 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def broke(request: Request, error: Exception) -> Response:
+        # A fault of the server or of the implementation it serves, never the client's:
+        # the operator gets the traceback, the client a Problem without one.
+        _LOG.error("%s %s failed", request.method, request.url.path, exc_info=error)
         return Problem(SYSTEM_FAILURE, f"{type(error).__name__}: {error}").response(
             request.url.path
         )
