@@ -306,3 +306,18 @@ def test_data_the_implementation_finds_unusable_is_422() -> None:
             body = problem(response, 422, "STEP_REFUSED")
             assert "AttachmentError" in body["detail"]
             assert client.get(path).json()["allowedSteps"] == ["1"]  # rewound
+
+
+def test_a_multipart_step_points_into_its_message_part(alice: httpx.Client) -> None:
+    path = open_session(alice)
+    files = {
+        "message": ("message.json", b'{"service": 5, "sessionId": "s"}', "application/json"),
+        "unit": ("unit", b"\x00\x01", "application/octet-stream"),
+    }
+    body = problem(alice.post(f"{path}/ai-service-triggers", files=files), 400, "INVALID_MESSAGE")
+    assert [p["param"] for p in body["invalidParams"]] == ["/message/service"]
+    bad_name = {"message": files["message"], "no/slash": ("x", b"1", "application/octet-stream")}
+    body = problem(
+        alice.post(f"{path}/ai-service-triggers", files=bad_name), 400, "INVALID_MSG_FORMAT"
+    )
+    assert body["invalidParams"][0]["param"] == "/no~1slash"  # RFC 6901 escaping

@@ -163,7 +163,7 @@ async def _multipart(request: Request) -> tuple[Any, dict[str, bytes], str]:
             raise Problem(
                 INVALID_MSG_FORMAT,
                 f"part {name!r}: not an attachment name, or given twice",
-                invalid=invalid_params([Issue(f"/{name}", "unexpected part")]),
+                invalid=invalid_params([Issue(wire_errors.pointer([name]), "unexpected part")]),
             )
         attachments[name] = data
     return message, attachments, "/message"
