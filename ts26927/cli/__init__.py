@@ -15,9 +15,20 @@ import sys
 from collections.abc import Sequence
 
 from ts26927 import SCHEMA_VERSION, TR_EDITION, __version__
-from ts26927.cli import bench, conformance, data, fl, flows, metadata, models, serve, split
+from ts26927.cli import (
+    bench,
+    conformance,
+    data,
+    fl,
+    flows,
+    metadata,
+    models,
+    serve,
+    split,
+    traffic,
+)
 
-COMMANDS = (metadata, flows, fl, split, bench, models, conformance, data, serve)
+COMMANDS = (metadata, flows, fl, split, bench, models, conformance, data, serve, traffic)
 
 
 def parser() -> argparse.ArgumentParser:
