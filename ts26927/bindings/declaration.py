@@ -28,14 +28,7 @@ def parse_declaration(data: object, source: str) -> ImplementationInfo:
         issues = wire_errors.issues(data, error)
         detail = "; ".join(f"{i.pointer or '/'}: {i.reason}" for i in issues[:10])
         raise TargetError(f"{source}: not a declaration ({detail})") from None
-    return ImplementationInfo(
-        name=found.name,
-        version=found.version,
-        language=found.language,
-        capabilities=frozenset(found.capabilities),
-        homepage=found.homepage,
-        ixit=found.ixit,
-    )
+    return found.to_info()
 
 
 def load_declaration(path: Path) -> ImplementationInfo:

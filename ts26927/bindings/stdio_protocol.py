@@ -147,6 +147,16 @@ class ImplementationDescription(_Wire):
         'item name, e.g. {"federatedAggregation": "FEDAVG"}; see the IXIT list in the docs.',
     )
 
+    def to_info(self) -> ImplementationInfo:
+        return ImplementationInfo(
+            name=self.name,
+            version=self.version,
+            language=self.language,
+            capabilities=frozenset(self.capabilities),
+            homepage=self.homepage,
+            ixit=self.ixit,
+        )
+
 
 class Started(_Wire):
     """Answer to ``start``; a version other than the runner's stops the harness at once."""
@@ -261,15 +271,7 @@ def parse_started(harness: str, data: dict[str, Any]) -> ImplementationInfo:
         started = Started.model_validate(data)
     except ValidationError as error:
         raise _shape_error(harness, where, data, error) from None
-    found = started.implementation
-    return ImplementationInfo(
-        name=found.name,
-        version=found.version,
-        language=found.language,
-        capabilities=frozenset(found.capabilities),
-        homepage=found.homepage,
-        ixit=found.ixit,
-    )
+    return started.implementation.to_info()
 
 
 def parse_reply(

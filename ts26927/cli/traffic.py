@@ -245,6 +245,18 @@ def _common(p: argparse.ArgumentParser, default_model: str) -> None:
     out.add_argument("--csv", action="store_true", help="print CSV rows")
 
 
+def _codec_option(p: argparse.ArgumentParser, what: str) -> None:
+    chains = " ".join(DEFAULT_CHAINS)
+    p.add_argument(
+        "--codec",
+        type=_chain,
+        nargs="+",
+        default=list(DEFAULT_CHAINS),
+        metavar="CHAIN",
+        help=f"{what} (default {chains})",
+    )
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``traffic`` command and its subcommands to the ``ts26927`` parser."""
     traffic = sub.add_parser(
@@ -256,7 +268,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     actions = traffic.add_subparsers(dest="traffic_command", required=True)
 
-    chains = " ".join(DEFAULT_CHAINS)
     p = actions.add_parser(
         "split",
         help="intermediate data, uplink rates and latency per split point (7.3)",
@@ -273,14 +284,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=[30.0],
         help="frame rates, inferences per second (default 30)",
     )
-    p.add_argument(
-        "--codec",
-        type=_chain,
-        nargs="+",
-        default=list(DEFAULT_CHAINS),
-        metavar="CHAIN",
-        help=f"codec chains (default {chains})",
-    )
+    _codec_option(p, "codec chains")
     p.add_argument(
         "--ue-gflops", type=_positive_float, default=100.0, help="UE compute, GFLOPS (default 100)"
     )
@@ -355,12 +359,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=1,
         help="local epochs of the digits update (default 1)",
     )
-    p.add_argument(
-        "--codec",
-        type=_chain,
-        nargs="+",
-        default=list(DEFAULT_CHAINS),
-        metavar="CHAIN",
-        help=f"update codec chains (default {chains})",
-    )
+    _codec_option(p, "update codec chains")
     p.set_defaults(func=cmd_fl)

@@ -222,23 +222,30 @@ def _ts_22_261(clause: str, number: str, title: str, kind: Kind, *notes: str) ->
 
 
 T_SPLIT_NET = _ts_22_261(
-    "7.10.1", "7.10.1-1",
+    "7.10.1",
+    "7.10.1-1",
     "KPI Table of split AI/ML inference between UE and Network Server/Application function",
-    Kind.SPLIT, f"NOTE 1: {_CSA_NOTE}",
+    Kind.SPLIT,
+    f"NOTE 1: {_CSA_NOTE}",
 )
 T_DOWNLOAD_NET = _ts_22_261(
-    "7.10.1", "7.10.1-2", "KPI Table of AI/ML model downloading", Kind.DISTRIBUTION,
+    "7.10.1",
+    "7.10.1-2",
+    "KPI Table of AI/ML model downloading",
+    Kind.DISTRIBUTION,
     "NOTE 1: 512Mbit/s concerns AI/ML models having a payload size below 64 MB. "
     "TBD for larger payload sizes.",
     f"NOTE 2: {_CSA_NOTE}",
 )
 T_FL_NET = _ts_22_261(
-    "7.10.1", "7.10.1-3",
+    "7.10.1",
+    "7.10.1-3",
     "KPI Table of Federated Learning between UE and Network Server/Application function",
     Kind.FEDERATED,
 )
 T_SPLIT_DEV = _ts_22_261(
-    "7.10.2", "7.10.2-1",
+    "7.10.2",
+    "7.10.2-1",
     "KPI Table of Split AI/ML operation between AI/ML endpoints for AI inference by "
     "leveraging direct device connection",
     Kind.SPLIT,
@@ -246,15 +253,16 @@ T_SPLIT_DEV = _ts_22_261(
     "network connection.",
 )
 T_SHARE_DEV = _ts_22_261(
-    "7.10.2", "7.10.2-2",
-    "KPI Table of AI/ML model/data distribution and sharing by leveraging direct device "
-    "connection",
+    "7.10.2",
+    "7.10.2-2",
+    "KPI Table of AI/ML model/data distribution and sharing by leveraging direct device connection",
     Kind.DISTRIBUTION,
     "NOTE 1: The KPIs in the table apply to data transmission using direct device connection.",
     "NOTE 2: The AI/ML model data distribution is for a specific application service",
 )
 T_FL_DEV = _ts_22_261(
-    "7.10.2", "7.10.2-3",
+    "7.10.2",
+    "7.10.2-3",
     "KPI Table of Distributed/Federated Learning by leveraging direct device connection",
     Kind.FEDERATED,
     "NOTE 1: The KPIs in the table apply to both UL and DL data transmission in case of "
@@ -267,7 +275,8 @@ _ONE_S_BOTH = "The latency column is 'Max allowed DL or UL end-to-end latency'; 
 PUBLISHED_KPIS: tuple[PublishedKpi, ...] = (
     # Table 7.10.1-1: uplink and downlink columns; blank cells stay None.
     PublishedKpi(
-        T_SPLIT_NET, "Split AI/ML image recognition",
+        T_SPLIT_NET,
+        "Split AI/ML image recognition",
         (
             link(_UL, "15 ms", "144 Mbit/s", "0.27 MByte", "99.999 %", "99.9 %"),
             link(_DL, reliability="99.999 %"),
@@ -276,7 +285,8 @@ PUBLISHED_KPIS: tuple[PublishedKpi, ...] = (
         "names no model, input size or frame rate.",
     ),
     PublishedKpi(
-        T_SPLIT_NET, "Enhanced media recognition",
+        T_SPLIT_NET,
+        "Enhanced media recognition",
         (
             link(_UL, "100 ms", "1.5 Mbit/s"),
             link(_DL, "100 ms", "150 Mbit/s", "1.5 MByte/frame"),
@@ -284,22 +294,26 @@ PUBLISHED_KPIS: tuple[PublishedKpi, ...] = (
         assumptions="The DL payload is per frame; the frame rate is not stated.",
     ),
     PublishedKpi(
-        T_SPLIT_NET, "Split control for robotics",
+        T_SPLIT_NET,
+        "Split control for robotics",
         (link(_UL, data_rate="4.7 Mbit/s"), link(_DL, "12 ms", "320 Mbit/s", "40 kByte")),
     ),
     # Table 7.10.1-2: every latency is 1 s; the payload column is "Model size".
     PublishedKpi(
-        T_DOWNLOAD_NET, "AI/ML model distribution for image recognition",
+        T_DOWNLOAD_NET,
+        "AI/ML model distribution for image recognition",
         (link(_DL, "1s", "1.1Gbit/s", "138MByte", "99.999 %", "99.9 %"),),
         assumptions="Reliability is 99.9% for data transmission of model weight factors and "
         "99.999% for data transmission of model topology; the weights' figure is kept.",
     ),
     PublishedKpi(
-        T_DOWNLOAD_NET, "AI/ML model distribution for speech recognition",
+        T_DOWNLOAD_NET,
+        "AI/ML model distribution for speech recognition",
         (link(_DL, "1s", "640Mbit/s", "80MByte", "99.999 %"),),
     ),
     PublishedKpi(
-        T_DOWNLOAD_NET, "Real time media editing with on-board AI inference",
+        T_DOWNLOAD_NET,
+        "Real time media editing with on-board AI inference",
         (link(_DL, "1s", "512Mbit/s(see note 1)", "64MByte"),),
         other_columns=(
             ("# of downloaded AI/ML models", "Parallel download of up to 50 AI/ML models"),
@@ -307,35 +321,42 @@ PUBLISHED_KPIS: tuple[PublishedKpi, ...] = (
         assumptions="NOTE 1: the rate holds for models below 64 MB.",
     ),
     PublishedKpi(
-        T_DOWNLOAD_NET, "AI model management as a Service",
+        T_DOWNLOAD_NET,
+        "AI model management as a Service",
         (link(_DL, "1s", payload="536MByte"),),
         other_columns=(("User density", "up to 5000~10000/km2 in an urban area"),),
     ),
     PublishedKpi(
-        T_DOWNLOAD_NET, "AI/ML based Automotive Networked Systems",
+        T_DOWNLOAD_NET,
+        "AI/ML based Automotive Networked Systems",
         (link(_DL, "1s", "22Mbit/s", "2.4MByte", "99.999 %"),),
     ),
     PublishedKpi(
-        T_DOWNLOAD_NET, "Shared AI/ML model monitoring",
+        T_DOWNLOAD_NET,
+        "Shared AI/ML model monitoring",
         (link(_DL, "1s", payload="500MByte"),),
     ),
     PublishedKpi(
-        T_DOWNLOAD_NET, "Media quality enhancement",
+        T_DOWNLOAD_NET,
+        "Media quality enhancement",
         (link(_DL, "3s", "450Mbit/s", "170MByte"),),
     ),
     # Table 7.10.1-3: separate DL and UL rates and packet sizes, one latency column.
     PublishedKpi(
-        T_FL_NET, "Uncompressed Federated Learning for image recognition",
+        T_FL_NET,
+        "Uncompressed Federated Learning for image recognition",
         (link(_DL, "1s", "1.0Gbit/s", "132MByte"), link(_UL, "1s", "1.0Gbit/s", "132MByte")),
         assumptions=_ONE_S_BOTH,
     ),
     PublishedKpi(
-        T_FL_NET, "Compressed Federated Learning for image/video processing",
+        T_FL_NET,
+        "Compressed Federated Learning for image/video processing",
         (link(_DL, "1s", "80.88Mbit/s", "10Mbyte"), link(_UL, "1s", "80.88Mbit/s", "10Mbyte")),
         assumptions=f"{_ONE_S_BOTH} Communication service availability: TBD.",
     ),
     PublishedKpi(
-        T_FL_NET, "Data Transfer Disturbance in Multi-agent multi-device ML Operations",
+        T_FL_NET,
+        "Data Transfer Disturbance in Multi-agent multi-device ML Operations",
         (link(_DL, "1s", payload="10MByte"), link(_UL, "1s", payload="10MByte")),
         assumptions=f"{_ONE_S_BOTH} Both data rates: TBD.",
     ),
@@ -348,17 +369,25 @@ PUBLISHED_KPIS: tuple[PublishedKpi, ...] = (
         assumptions="The payload column is 'Payload size (Intermediate data size)'.",
     ),
     PublishedKpi(
-        T_SPLIT_DEV, "Local AI/ML model split on factory robots",
+        T_SPLIT_DEV,
+        "Local AI/ML model split on factory robots",
         (
-            link(_DEV, "10 ms", "≤ 1.28 Gbps", "≤ 1.6 MByte (8 bits data format)",
-                 "99.999 %", "99.99 %"),
+            link(
+                _DEV,
+                "10 ms",
+                "≤ 1.28 Gbps",
+                "≤ 1.6 MByte (8 bits data format)",
+                "99.999 %",
+                "99.99 %",
+            ),
         ),
         model=PublishedModel(bit_depth=8),
         other_columns=(("Service area dimension", "900 m2 (30 m x 30 m)"),),
         assumptions="Intermediate data in an 8-bit data format.",
     ),
     PublishedKpi(
-        T_SPLIT_DEV, "Local AI/ML model split on factory robots",
+        T_SPLIT_DEV,
+        "Local AI/ML model split on factory robots",
         (link(_DEV, "10 ms", "≤ 1.5 Gbps", "≤ 6.4 Mbyte (32 bits data format)"),),
         model=PublishedModel(bit_depth=32),
         assumptions="Intermediate data in a 32-bit data format. The service area, availability "
@@ -368,21 +397,25 @@ PUBLISHED_KPIS: tuple[PublishedKpi, ...] = (
     ),
     # Table 7.10.2-2.
     PublishedKpi(
-        T_SHARE_DEV, "AI Model Transfer Management through Direct Device Connection",
+        T_SHARE_DEV,
+        "AI Model Transfer Management through Direct Device Connection",
         (link(_DEV, "1s", "≤ 1.92 Gbit/s", "≤ 240 MByte", "99.9 %"),),
     ),
     PublishedKpi(
-        T_SHARE_DEV, "transfer learning for trajectory prediction",
+        T_SHARE_DEV,
+        "transfer learning for trajectory prediction",
         (link(_DEV, "3s", "≤ 81.33 Mbyte/s", "≤ 244 MByte"),),
         assumptions="The rate is published in Mbyte/s; normalised x8 to Mbit/s.",
     ),
     # Table 7.10.2-3: payload, latency, rate, reliability.
     PublishedKpi(
-        T_FL_DEV, "Direct device connection assisted Federated Learning (Uncompressed model)",
+        T_FL_DEV,
+        "Direct device connection assisted Federated Learning (Uncompressed model)",
         (link(_DEV, "2-3 s", "≤ 528 Mbit/s", "132 MByte"),),
     ),
     PublishedKpi(
-        T_FL_DEV, "Asynchronous Federated Learning via direct device connection",
+        T_FL_DEV,
+        "Asynchronous Federated Learning via direct device connection",
         (link(_DEV, "1 s", "≤ 220 Mbit/s", "≤ 50 MByte", reliability="99.99%"),),
         assumptions="The source we read prints both remarks in the first row's cell and "
         "leaves this row's blank; we read the second remark as this row's.",
