@@ -1,16 +1,23 @@
-"""``ts26927 traffic``: split, distribution, fl — JSON and CSV shapes, and exit codes."""
+"""``ts26927 traffic``: split, distribution, fl — JSON and CSV shapes, plots, exit codes."""
 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
+import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ts26927.cli import main
+from ts26927.cli import traffic as traffic_cli
 from ts26927.engine.embedded.zoo import embedded_model
+from ts26927.errors import MissingExtraError
+from ts26927.traffic import figures, plots
 
 
 def test_split_json_has_a_row_per_cut(capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,6 +105,7 @@ def test_fl_json_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
         ["split", "--model", "digits", "--ue-gflops", "nan"],
         ["split", "--model", "digits", "--codec", "BOGUS"],
         ["split", "--model", "digits", "--json", "--csv"],
+        ["split", "--model", "digits", "--plot-chain", "BOGUS"],
         ["distribution", "--model", "no-such-model"],
         ["distribution", "--model", "digits", "--deadline-s", "0"],
         ["fl", "--model", "no-such-model"],
@@ -111,3 +119,153 @@ def test_bad_input_is_a_usage_error(argv: list[str], capsys: pytest.CaptureFixtu
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.strip()
+
+
+# -- --plot DIR ------------------------------------------------------------------------------
+def _spy(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Any]:
+    """Record what ``ts26927.cli.traffic.<name>`` (the computation) returns."""
+    results: list[Any] = []
+    compute = getattr(traffic_cli, name)
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        results.append(compute(*args, **kwargs))
+        return results[-1]
+
+    monkeypatch.setattr(traffic_cli, name, recording)
+    return results
+
+
+PLOTS = {
+    # subcommand arguments (digits, fast), the computation, the figures it plots
+    "split": (
+        ["split", "--model", "digits", "--samples", "2", "--codec", "NONE", "int8", "--json"],
+        "split_traffic",
+        {
+            "split-data": figures.split_data_figure,
+            "split-latency": lambda r: figures.split_latency_figure(r, "INT8"),
+        },
+    ),
+    "distribution": (
+        ["distribution", "--model", "digits", "--link-mbps", "1", "100"],
+        "distribution_traffic",
+        {"delivery-time": figures.delivery_figure},
+    ),
+    "fl": (
+        ["fl", "--ues", "3", "--rounds", "2", "--codec", "NONE", "INT8", "--csv"],
+        "fl_traffic",
+        {"fl-volume": figures.fl_figure},
+    ),
+}
+
+
+@pytest.mark.skipif(importlib.util.find_spec("matplotlib") is None, reason="no matplotlib")
+@pytest.mark.parametrize("command", PLOTS)
+def test_plot_writes_the_figures_and_leaves_stdout_alone(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv, computation, expected = PLOTS[command]
+    assert main(["traffic", *argv]) == 0
+    plain = capsys.readouterr()
+    assert plain.err == ""
+    results = _spy(monkeypatch, computation)
+    directory = tmp_path / "plots"
+    extra = ["--plot-chain", "int8"] if command == "split" else []
+    assert main(["traffic", *argv, "--plot", str(directory), *extra]) == 0
+    plotted = capsys.readouterr()
+    assert plotted.out == plain.out
+    files = [f"{directory / stem}.{fmt}" for stem in expected for fmt in ("png", "svg")]
+    assert plotted.err.splitlines() == [f"wrote {f}" for f in files]
+    assert sorted(p.name for p in directory.iterdir()) == sorted(Path(f).name for f in files)
+    (result,) = results
+    for stem, draw in expected.items():
+        digest = draw(result).digest
+        svg = (directory / f"{stem}.svg").read_bytes()
+        ET.fromstring(svg)
+        assert plots.embedded_digest(svg) == digest
+        assert plots.embedded_digest((directory / f"{stem}.png").read_bytes()) == digest
+
+
+def test_the_latency_plot_defaults_to_the_figures_choice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results = _spy(monkeypatch, "split_traffic")
+    argv = ["traffic", "split", "--model", "digits", "--samples", "2", "--codec", "NONE", "INT8"]
+    assert main([*argv, "--csv", "--plot", str(tmp_path)]) == 0
+    written = plots.embedded_digest((tmp_path / "split-latency.svg").read_bytes())
+    assert written == figures.split_latency_figure(results[0]).digest
+
+
+@pytest.mark.parametrize(
+    ("plot", "message"),
+    [
+        (True, "--plot-chain INT8 is not a measured chain (--codec NONE FLOAT16)"),
+        (False, "--plot-chain needs --plot"),
+    ],
+)
+def test_a_bad_plot_chain_is_a_usage_error_before_measuring(
+    plot: bool,
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    results = _spy(monkeypatch, "split_traffic")
+    directory = tmp_path / "plots"
+    argv = ["traffic", "split", "--model", "digits", "--codec", "NONE", "FLOAT16"]
+    argv += ["--plot-chain", "int8", *(["--plot", str(directory)] if plot else [])]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and results == [] and not directory.exists()
+    assert err.startswith("ts26927 traffic split: ") and message in err
+    assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["split", "distribution", "fl"])
+def test_without_matplotlib_plot_is_a_clean_usage_error(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # `import matplotlib` fails
+    argv = ["traffic", command, "--model", "digits", "--plot", str(tmp_path / "plots")]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and not (tmp_path / "plots").exists()
+    assert err == f"ts26927 traffic {command}: --plot needs matplotlib: pip install " + (
+        "'ts26927[plots]'\n"
+    )
+
+
+def test_without_matplotlib_when_drawing_is_a_clean_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def missing(*_: Any) -> list[Path]:
+        raise MissingExtraError("plots", "matplotlib", "drawing traffic plots")
+
+    monkeypatch.setattr(plots, "write", missing)
+    argv = ["traffic", "fl", "--ues", "2", "--rounds", "1", "--plot", str(tmp_path)]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err
+    assert err == "ts26927 traffic fl: drawing traffic plots needs matplotlib: " + (
+        "pip install 'ts26927[plots]'\n"
+    )
+
+
+@pytest.mark.skipif(importlib.util.find_spec("matplotlib") is None, reason="no matplotlib")
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_a_directory_that_cannot_be_written_is_a_clean_usage_error(
+    below: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    directory = blocker / below if below else blocker
+    argv = ["traffic", "fl", "--ues", "2", "--rounds", "1", "--plot", str(directory)]
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err and len(err.splitlines()) == 1
+    assert err.startswith(f"ts26927 traffic fl: cannot write the plots: {directory}: ")

@@ -83,8 +83,14 @@ def test_split_image_recognition_row_of_table_7_10_1_1() -> None:
         ("0.27 MByte", Quantity.SIZE, 270_000.0, 270_000.0, False, ""),
         ("40 kByte", Quantity.SIZE, 40_000.0, 40_000.0, False, ""),
         ("1.5 MByte/frame", Quantity.SIZE, 1.5e6, 1.5e6, False, "/frame"),
-        ("≤ 6.4 Mbyte (32 bits data format)", Quantity.SIZE, 6.4e6, 6.4e6, True,
-         "(32 bits data format)"),
+        (
+            "≤ 6.4 Mbyte (32 bits data format)",
+            Quantity.SIZE,
+            6.4e6,
+            6.4e6,
+            True,
+            "(32 bits data format)",
+        ),
         ("64 MB", Quantity.SIZE, 64e6, 64e6, False, ""),
         ("1s", Quantity.TIME, 1000.0, 1000.0, False, ""),
         ("2-3 s", Quantity.TIME, 2000.0, 3000.0, False, ""),
@@ -104,12 +110,15 @@ def test_parse_figure_normalises_published_units(
 
 @pytest.mark.parametrize(
     ("text", "quantity"),
-    [("TBD", Quantity.RATE), ("15 ms", Quantity.RATE), ("144 Mbit/s", Quantity.SIZE),
-     ("1.5 MByte", Quantity.RATE), ("12 Mbit", Quantity.RATE)],
+    [
+        ("TBD", Quantity.RATE),
+        ("15 ms", Quantity.RATE),
+        ("144 Mbit/s", Quantity.SIZE),
+        ("1.5 MByte", Quantity.RATE),
+        ("12 Mbit", Quantity.RATE),
+    ],
 )
-def test_parse_figure_rejects_text_that_is_not_that_quantity(
-    text: str, quantity: Quantity
-) -> None:
+def test_parse_figure_rejects_text_that_is_not_that_quantity(text: str, quantity: Quantity) -> None:
     with pytest.raises(ValueError, match=r"figure|expected"):
         parse_figure(text, quantity)
 
@@ -132,8 +141,11 @@ def test_parse_figure_applies_the_stated_factor(value: object, unit: str) -> Non
         ("7.10.1-2", "AI/ML model distribution for speech recognition", Direction.DOWNLINK),
         ("7.10.1-2", "Real time media editing with on-board AI inference", Direction.DOWNLINK),
         ("7.10.2-1", "Local AI/ML model split on factory robots", Direction.DEVICE),
-        ("7.10.2-2", "AI Model Transfer Management through Direct Device Connection",
-         Direction.DEVICE),
+        (
+            "7.10.2-2",
+            "AI Model Transfer Management through Direct Device Connection",
+            Direction.DEVICE,
+        ),
     ],
 )
 def test_tables_own_arithmetic_confirms_decimal_units(

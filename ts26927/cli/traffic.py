@@ -7,9 +7,11 @@ import json
 import math
 import re
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ts26927.cli import traffic_plots
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from ts26927.engine.delivery.embedded import embedded_repository
 from ts26927.engine.delivery.repository import ModelRepository
@@ -23,7 +25,7 @@ from ts26927.errors import (
     RepositoryError,
     UnknownModelError,
 )
-from ts26927.traffic import tables
+from ts26927.traffic import figures, tables
 from ts26927.traffic.distribution import DistributionScenario, distribution_traffic
 from ts26927.traffic.federated import FlScenario, digits_mlp, fl_traffic, onnx_weights
 from ts26927.traffic.samples import DEFAULT_SAMPLES, samples
@@ -34,6 +36,8 @@ GIGA = 1e9
 
 
 def cmd_split(args: argparse.Namespace) -> int:
+    if (failed := traffic_plots.check("split", args, args.codec)) is not None:
+        return failed
     try:
         scenario = SplitScenario(
             fps=tuple(args.fps),
@@ -50,10 +54,18 @@ def cmd_split(args: argparse.Namespace) -> int:
         result = split_traffic(model, analysis, inputs, scenario)
     except EngineError as error:
         return _fail("split", error)
+    builders = (
+        figures.split_data_figure,
+        partial(figures.split_latency_figure, chain=args.plot_chain),
+    )
+    if (failed := traffic_plots.write("split", args, result, builders)) is not None:
+        return failed
     return _emit(args, tables.split_json(result), tables.split_rows(result), _print_split)
 
 
 def cmd_distribution(args: argparse.Namespace) -> int:
+    if (failed := traffic_plots.check("distribution", args)) is not None:
+        return failed
     try:
         scenario = DistributionScenario(
             link_mbps=tuple(args.link_mbps), deadline_s=args.deadline_s, ues=args.ues
@@ -62,12 +74,17 @@ def cmd_distribution(args: argparse.Namespace) -> int:
         result = distribution_traffic(repository, identifier, scenario)
     except EngineError as error:
         return _fail("distribution", error)
+    failed = traffic_plots.write("distribution", args, result, [figures.delivery_figure])
+    if failed is not None:
+        return failed
     return _emit(
         args, tables.distribution_json(result), tables.distribution_rows(result), _print_dist
     )
 
 
 def cmd_fl(args: argparse.Namespace) -> int:
+    if (failed := traffic_plots.check("fl", args)) is not None:
+        return failed
     try:
         scenario = FlScenario(
             ues=args.ues,
@@ -84,6 +101,8 @@ def cmd_fl(args: argparse.Namespace) -> int:
         result = fl_traffic(fl_model, scenario)
     except EngineError as error:
         return _fail("fl", error)
+    if (failed := traffic_plots.write("fl", args, result, [figures.fl_figure])) is not None:
+        return failed
     return _emit(args, tables.fl_json(result), tables.fl_rows(result), _print_fl)
 
 
@@ -316,6 +335,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"held-out digits or seeded inputs to measure on (default "
         f"{DEFAULT_SAMPLES}; image models use every sample photo)",
     )
+    traffic_plots.add_option(p, "split-data, split-latency")
+    p.add_argument(
+        "--plot-chain",
+        type=_chain,
+        metavar="CHAIN",
+        help="codec chain of the latency plot, one of --codec (default: of the chains that "
+        "carry every split point, the one with the smallest units in total)",
+    )
     p.set_defaults(func=cmd_split)
 
     p = actions.add_parser(
@@ -337,6 +364,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--deadline-s", type=_positive_float, default=10.0, help="delivery deadline, s (default 10)"
     )
     p.add_argument("--ues", type=_positive_int, default=100, help="number of UEs (default 100)")
+    traffic_plots.add_option(p, "delivery-time")
     p.set_defaults(func=cmd_distribution)
 
     p = actions.add_parser(
@@ -360,4 +388,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="local epochs of the digits update (default 1)",
     )
     _codec_option(p, "update codec chains")
+    traffic_plots.add_option(p, "fl-volume")
     p.set_defaults(func=cmd_fl)

@@ -54,3 +54,12 @@ class SchemaDriftError(Ts26927Error):
     def __init__(self, differences: list[str]) -> None:
         self.differences = differences
         super().__init__(f"{len(differences)} schema file(s) out of date")
+
+
+class MissingExtraError(Ts26927Error, RuntimeError):
+    """A feature needs an optional extra that is not installed."""
+
+    def __init__(self, extra: str, package: str, feature: str) -> None:
+        self.extra = extra
+        self.package = package
+        super().__init__(f"{feature} needs {package}: pip install 'ts26927[{extra}]'")
