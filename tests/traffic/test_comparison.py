@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ts26927.traffic import rates
-from ts26927.traffic.comparison import FPN_LEVELS, Comparison, comparisons
+from ts26927.traffic.comparison import FPN_LEVELS, Comparison, comparisons, coverage
 from ts26927.traffic.published import PUBLISHED_KPIS
 from ts26927.traffic.report import Measurements, measurements
 
@@ -108,3 +108,13 @@ def test_bit_depth_ratio_is_measured_at_the_largest_cut(
     assert none is not None and int8 is not None
     assert 3.99 < none / int8 < 4.0
     assert f"{none / int8:.4f}" in c.explanation
+
+
+def test_every_published_row_is_compared_or_says_why_not(measured: Measurements) -> None:
+    covered = coverage(measured)
+    assert set(covered) == set(PUBLISHED_KPIS)
+    compared = {c.row for c in comparisons(measured)}
+    for row, reason in covered.items():
+        assert reason
+        if row in compared:
+            assert reason.startswith("compared below")

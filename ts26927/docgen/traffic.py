@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ts26927.docgen.common import _cell
 from ts26927.traffic import figures, rates
-from ts26927.traffic.comparison import Comparison, comparisons
+from ts26927.traffic.comparison import Comparison, comparisons, coverage
 from ts26927.traffic.distribution import DistributionTraffic
 from ts26927.traffic.federated import FlTraffic
 from ts26927.traffic.figures import FigureData
@@ -55,7 +55,7 @@ def traffic_page(m: Measurements | None = None) -> str:
         _distribution_section(m.distribution, shown),
         _model_size_section(m.model_sizes, m.distribution),
         _fl_section(m.fl_digits, m.fl_split_model, shown),
-        _published_section(),
+        _published_section(coverage(m)),
         _comparison_section(comparisons(m)),
     ]
     return "\n".join(parts)
@@ -277,12 +277,15 @@ def _cells(row: PublishedKpi) -> str:
     return _cell("; ".join(parts))
 
 
-def _published_section() -> str:
-    rows = ["| table | use case | published figures | assumptions |", "|---|---|---|---|"]
+def _published_section(covered: dict[PublishedKpi, str]) -> str:
+    rows = [
+        "| table | use case | published figures | assumptions | compared |",
+        "|---|---|---|---|---|",
+    ]
     for row in PUBLISHED_KPIS:
         rows.append(
             f"| {row.table.number} | {_cell(row.use_case)} | {_cells(row)} | "
-            f"{_cell(row.assumptions) or '—'} |"
+            f"{_cell(row.assumptions) or '—'} | {_cell(covered[row])} |"
         )
     first = PUBLISHED_KPIS[0].table
     return f"""## The published KPI rows
@@ -291,7 +294,9 @@ def _published_section() -> str:
 7.10.1-1 to 7.10.1-3 (direct network connection) and 7.10.2-1 to 7.10.2-3 (direct device
 connection), every row, with the cells as published. The tables name no model, input size or
 frame rate; where a payload and a latency are both given, the rate that moves one payload
-within the latency is shown beside them.
+within the latency is shown beside them. The last column says which comparison below covers
+the row, or why none can: a row is compared where a model we build, or shapes the TR gives,
+match its use case.
 
 {chr(10).join(rows)}
 """

@@ -15,7 +15,7 @@ import statistics
 from dataclasses import dataclass
 
 from ts26927.traffic import rates
-from ts26927.traffic.published import Direction, PublishedKpi, rows_in_table
+from ts26927.traffic.published import PUBLISHED_KPIS, Direction, PublishedKpi, rows_in_table
 from ts26927.traffic.report import Measurements, ModelSize
 from ts26927.traffic.split import SplitPointTraffic, SplitTraffic
 
@@ -311,3 +311,48 @@ def _bit_depth(split: SplitTraffic) -> Comparison:
         "MByte in 10 ms is 5.12 Gbit/s, not 1.5 Gbps; the 32-bit row's rate is kept as "
         "published.",
     )
+
+
+def coverage(m: Measurements) -> dict[PublishedKpi, str]:
+    """For every published row: which comparison covers it, or why none does."""
+    covered = {c.row: f"compared below ({c.row.table.number})" for c in comparisons(m)}
+    fits = [s.name for s in m.model_sizes if s.parameters <= 64 * MB]
+    fits32 = [s.name for s in m.model_sizes if 4 * s.parameters <= 64 * MB]
+    largest = max(m.model_sizes, key=lambda s: s.parameters)
+    reasons = {
+        "Split control for robotics": "no robot-control model is among the models we build",
+        "Enhanced media recognition": "compared below (7.10.1-1)",
+        "AI/ML model distribution for speech recognition": "no speech model is among the "
+        "models we build",
+        "Real time media editing with on-board AI inference": "names no model; below its "
+        f"64 MB bound at 8 bits: {', '.join(fits)}; at float32: {', '.join(fits32)} (model "
+        "size per precision above)",
+        "AI model management as a Service": "names no model; the largest we build, "
+        f"{largest.name}, is {4 * largest.parameters / MB:.1f} MB at float32",
+        "AI/ML based Automotive Networked Systems": "names no model",
+        "Shared AI/ML model monitoring": "names no model; the largest we build, "
+        f"{largest.name}, is {4 * largest.parameters / MB:.1f} MB at float32",
+        "Media quality enhancement": "names no model",
+        "Data Transfer Disturbance in Multi-agent multi-device ML Operations": "names no "
+        "model and gives no rate (TBD)",
+        "Local AI/ML model split on factory robots": "compared below (7.10.2-1, with the "
+        "8-bit row)",
+        "AI Model Transfer Management through Direct Device Connection": "names no model",
+        "transfer learning for trajectory prediction": "names no model",
+        "Direct device connection assisted Federated Learning (Uncompressed model)": "the "
+        "same 132 MByte as 7.10.1-3, uncompressed federated learning, compared below",
+        "Asynchronous Federated Learning via direct device connection": "names no model",
+    }
+    out = {}
+    for row in PUBLISHED_KPIS:
+        if row in covered:
+            out[row] = covered[row]
+        elif row.use_case in reasons:
+            out[row] = reasons[row.use_case]
+        elif row.table.number == "7.10.2-1":
+            out[row] = (
+                "the 1.5 MByte per frame of enhanced media recognition (7.10.1-1), compared below"
+            )
+        else:
+            out[row] = "names no model"
+    return out

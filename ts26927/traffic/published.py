@@ -3,8 +3,9 @@
 The rows are those of 3GPP TS 22.261 V20.5.0 (2025-12), clause 7.10 "KPIs for AI/ML model
 transfer in 5GS": tables 7.10.1-1 to 7.10.1-3 (direct network connection) and 7.10.2-1 to
 7.10.2-3 (direct device connection). Since Rel-19 the clause has these two sub-clauses, so the
-Rel-18 numbers 7.10-1 to 7.10-3 no longer exist. The per-use-case tables of TR 22.874 (where
-these KPIs come from) are not included: we could not read them in a citable form.
+Rel-18 numbers 7.10-1 to 7.10-3 no longer exist. Of the per-use-case tables of TR 22.874
+(where these KPIs come from) we could read only the clause 5.2 table (enhanced media
+recognition) in a citable form; :mod:`.comparison` uses the feature map shapes it gives.
 
 Each figure keeps its published text and a normalised number in one unit per quantity, with
 the factor from :data:`UNIT_FACTORS`: times in ms, sizes in bytes, rates in Mbit/s,
