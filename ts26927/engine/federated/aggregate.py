@@ -42,22 +42,36 @@ def fedavg(updates: Iterable[Update]) -> list[np.ndarray] | None:
     drive the blend with values at the very top of the range). Working memory beyond the
     result is one scratch chunk of ``CHUNK_ELEMENTS`` values.
     """
-    total = 0
-    result: list[np.ndarray] | None = None
+    mean = RunningMean()
     for arrays, examples in updates:
+        mean.add(arrays, examples)
+    return mean.result
+
+
+class RunningMean:
+    """:func:`fedavg` one update at a time, for callers that receive updates one by one
+    (the server folds each accepted update as it arrives and keeps none of them)."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.result: list[np.ndarray] | None = None
+
+    def add(self, arrays: NDArrays, examples: int) -> None:
         if examples <= 0:
             raise ValueError(f"an update needs a positive number of examples, got {examples}")
-        total += examples
-        if result is None:
+        if self.result is None:
+            self.total = examples
             # C order: the blend writes through a flat view, which only C order gives.
-            result = [np.array(a, dtype=np.result_type(a, np.float32), order="C") for a in arrays]
-            continue
-        if len(arrays) != len(result):
-            raise ValueError(f"an update of {len(arrays)} arrays, expected {len(result)}")
-        share = examples / total
-        for mean, a in zip(result, arrays):  # noqa: B905 (the lengths are checked above)
+            self.result = [
+                np.array(a, dtype=np.result_type(a, np.float32), order="C") for a in arrays
+            ]
+            return
+        if len(arrays) != len(self.result):
+            raise ValueError(f"an update of {len(arrays)} arrays, expected {len(self.result)}")
+        self.total += examples
+        share = examples / self.total
+        for mean, a in zip(self.result, arrays):  # noqa: B905 (the lengths are checked above)
             _blend(mean, np.asarray(a), share)
-    return result
 
 
 def _blend(mean: np.ndarray, a: np.ndarray, share: float) -> None:

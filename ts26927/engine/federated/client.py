@@ -47,6 +47,25 @@ class Behaviour(StrEnum):
     """Never answers a training request."""
     FAILING = "failing"
     """Answers every training request with a failure report."""
+    STRAGGLER = "straggler"
+    """Trains honestly, but slowly: its runner waits before the work (see
+    :mod:`.runners`), so a round with a wall-clock timeout drops it."""
+    CRASHING = "crashing"
+    """Its worker dies while training (see :mod:`.runners`); the engine itself, called
+    directly, trains honestly."""
+
+
+def default_profile(samples: int) -> DeviceProfile:
+    """The profile a simulated UE reports: a handset holding ``samples`` digits images."""
+    return DeviceProfile.model_validate(
+        {
+            "operatingSystem": "Android",
+            "availableMemory": 4000,
+            "countryCode": "DE",
+            "language": "de-DE",
+            "dataLibraries": [{"dataLibraryId": DATA_LIBRARY, "numberOfSamples": samples}],
+        }
+    )
 
 
 class TrainingEngine:
@@ -65,15 +84,7 @@ class TrainingEngine:
         self.data = data
         self.behaviour = behaviour
         self.seed = seed
-        self.profile = profile or DeviceProfile.model_validate(
-            {
-                "operatingSystem": "Android",
-                "availableMemory": 4000,
-                "countryCode": "DE",
-                "language": "de-DE",
-                "dataLibraries": [{"dataLibraryId": DATA_LIBRARY, "numberOfSamples": len(data)}],
-            }
-        )
+        self.profile = profile or default_profile(len(data))
         self.group_ids: set[str] = set()
         self.model_id: str | None = None
         self.parameters: Parameters | None = None

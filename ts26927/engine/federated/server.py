@@ -8,6 +8,9 @@ before the round's deadline. Every update is screened (:mod:`.screening`) before
 count; a failure, or silence past the deadline, is recorded, and the device is removed
 from the process when the reason is one the failure-reporting criteria name. A round is
 aggregated when at least ``min_clients`` updates arrived; otherwise the global model stays.
+FedAvg folds each accepted update into a running mean as it arrives and keeps none of them,
+so a round's memory does not grow with its devices; the robust aggregators keep the
+accepted updates, as an order statistic needs them all.
 Time is passed in explicitly, so runs are deterministic.
 """
 
@@ -101,7 +104,12 @@ class _Round:
     number: int
     deadline: datetime
     participants: set[str]
-    updates: dict[str, tuple[Parameters, int]] = field(default_factory=dict)
+    accepted: dict[str, int] = field(default_factory=dict)
+    """Devices whose update counts, with its sample count."""
+    mean: aggregate.RunningMean = field(default_factory=aggregate.RunningMean)
+    """FedAvg: the accepted updates folded as they arrive (none of them is kept)."""
+    kept: dict[str, tuple[Parameters, int]] = field(default_factory=dict)
+    """Robust aggregators: the accepted updates (an order statistic needs them all)."""
     failed: dict[str, Exclusion] = field(default_factory=dict)
     rejected: list[Exclusion] = field(default_factory=list)
 
@@ -187,7 +195,7 @@ class FederatedLearningEngine:
                 self._record_failure(current, device, failure.reason, failure.detail or "")
                 return
             assert report.model_update_information is not None
-            current.updates[device] = screen(
+            params, samples = screen(
                 device,
                 report.model_update_information,
                 model_id=self.model_id,
@@ -196,6 +204,11 @@ class FederatedLearningEngine:
                 max_samples=self._declared_samples.get(device),
                 max_norm=self.config.max_update_norm,
             )
+            if self.config.aggregator is Aggregator.FEDAVG:
+                current.mean.add([params[n] for n in self.parameters], samples)
+            else:
+                current.kept[device] = (params, samples)
+            current.accepted[device] = samples
         except UpdateRejectedError as error:
             current.rejected.append(
                 Exclusion(device, current.number, error.reason, error.detail, False)
@@ -207,21 +220,21 @@ class FederatedLearningEngine:
         current = self._round
         if current is None:
             raise RoundStateError("no round is open")
-        if now < current.deadline and set(current.updates) | set(current.failed) != (
+        if now < current.deadline and set(current.accepted) | set(current.failed) != (
             current.participants
         ):
             raise RoundStateError("devices are still expected before the deadline")
-        for device in sorted(current.participants - set(current.updates) - set(current.failed)):
+        for device in sorted(current.participants - set(current.accepted) - set(current.failed)):
             self._record_failure(
                 current,
                 device,
                 FailureReason.DEADLINE_EXCEEDED.value,
                 "no result before the round's deadline",
             )
-        contributors = [d for d in current.participants if d in current.updates]
+        contributors = [d for d in current.participants if d in current.accepted]
         aggregated = len(contributors) >= self.config.min_clients
         if aggregated:
-            self._aggregate([current.updates[d] for d in sorted(contributors)])
+            self._aggregate(current, sorted(contributors))
         result = RoundResult(
             current.number,
             aggregated,
@@ -289,7 +302,7 @@ class FederatedLearningEngine:
             )
         if device not in current.participants:
             raise reject(device, r.NOT_PARTICIPATING, "not a participant of this round")
-        if device in current.updates or device in current.failed:
+        if device in current.accepted or device in current.failed:
             raise reject(device, r.DUPLICATE, "already reported in this round")
         if at > current.deadline:
             raise reject(device, r.LATE, f"arrived after the deadline {current.deadline}")
@@ -301,15 +314,18 @@ class FederatedLearningEngine:
         if removed:
             self.removed[device] = exclusion
 
-    def _aggregate(self, updates: list[tuple[Parameters, int]]) -> None:
+    def _aggregate(self, current: _Round, contributors: list[str]) -> None:
         names = list(self.parameters)
-        pairs = [([params[n] for n in names], samples) for params, samples in updates]
-        if self.config.aggregator is Aggregator.MEDIAN:
-            arrays = aggregate.coordinate_median(pairs)
-        elif self.config.aggregator is Aggregator.TRIMMED_MEAN:
-            arrays = aggregate.trimmed_mean(pairs, self.config.trim_fraction)
+        if self.config.aggregator is Aggregator.FEDAVG:
+            arrays = current.mean.result  # folded in arrival order by submit()
         else:
-            arrays = aggregate.fedavg(pairs)
+            pairs = [
+                ([current.kept[d][0][n] for n in names], current.kept[d][1]) for d in contributors
+            ]
+            if self.config.aggregator is Aggregator.MEDIAN:
+                arrays = aggregate.coordinate_median(pairs)
+            else:
+                arrays = aggregate.trimmed_mean(pairs, self.config.trim_fraction)
         assert arrays is not None  # updates is never empty here
         step = self.config.server_step
         if step != 1.0:
