@@ -447,3 +447,17 @@ def test_restore_without_a_state_or_a_view_replays_the_history() -> None:
     assert "view" not in restored.to_wire()
     empty = FlowSession.from_wire({"flow": "model-delivery", "history": []}, FLOWS)
     assert (empty.state, empty.allowed()) == ("start", ["1"])
+
+
+def test_a_session_that_keeps_no_messages_still_checks_them_and_cannot_be_saved() -> None:
+    s = FlowSession(FLOWS["split-inference"], keep_messages=False)
+    first = s.flow.steps[0]
+    message = message_for(first)
+    accepted = s.accept(first.id, message)
+    assert accepted.message is not None  # the caller gets the validated message
+    assert [a.step.id for a in s.history] == [first.id]
+    assert s.history[0].message is None  # the history keeps only the step
+    with pytest.raises(InvalidMessageError):  # still validated
+        FlowSession(FLOWS["split-inference"], keep_messages=False).accept(first.id, {"x": 1})
+    with pytest.raises(ValueError, match="keeps no messages"):
+        s.to_wire()

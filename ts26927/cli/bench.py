@@ -1,5 +1,5 @@
-"""Benchmark subcommands: ``bench split``, ``bench fl``, ``bench delivery``,
-``bench conformance``, ``bench hostile``, ``bench http``."""
+"""Benchmark subcommands: ``bench split``, ``bench fl``, ``bench fl-scale``,
+``bench delivery``, ``bench conformance``, ``bench hostile``, ``bench http``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import sys
 from ts26927.bench import conformance as conformance_bench
 from ts26927.bench import delivery as delivery_bench
 from ts26927.bench import fl as fl_bench
+from ts26927.bench import fl_scale as fl_scale_bench
 from ts26927.bench import hostile as hostile_bench
 from ts26927.bench import http as http_bench
 from ts26927.bench import split as split_bench
@@ -45,6 +46,23 @@ def cmd_fl(args: argparse.Namespace) -> int:
     return _emit(
         fl_bench.run(clients=args.clients, seed=args.seed, progress=progress), as_json=args.json
     )
+
+
+def cmd_fl_scale(args: argparse.Namespace) -> int:
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"bench fl-scale: {message}", file=sys.stderr, flush=True)
+
+    if len(set(args.clients)) < 2:
+        print("ts26927 bench fl-scale: --clients needs two or more sizes", file=sys.stderr)
+        return EXIT_USAGE
+    result = fl_scale_bench.run(
+        clients=sorted(set(args.clients)),
+        rounds=args.rounds,
+        backends=args.backend,
+        progress=progress,
+    )
+    return _emit(result, as_json=args.json)
 
 
 def cmd_conformance(args: argparse.Namespace) -> int:
@@ -132,6 +150,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the update values")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_fl)
+
+    p = actions.add_parser(
+        "fl-scale", help="FL simulation at 100 and 1000 clients, in-process vs Ray: time, memory"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument(
+        "--clients",
+        type=_positive,
+        nargs="+",
+        default=list(fl_scale_bench.CLIENTS),
+        help="simulated UEs per run (default 100 1000)",
+    )
+    p.add_argument("--rounds", type=_positive, default=fl_scale_bench.ROUNDS, help="rounds")
+    p.add_argument(
+        "--backend",
+        nargs="+",
+        choices=fl_scale_bench.BACKENDS,
+        default=list(fl_scale_bench.BACKENDS),
+        help="backends to measure (default both; Ray is skipped, visibly, if not installed)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=cmd_fl_scale)
 
     p = actions.add_parser("delivery", help="adaptive model packages vs zstd of the weights")
     p.add_argument("--json", action="store_true", help="print one JSON object")

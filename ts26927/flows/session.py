@@ -54,11 +54,15 @@ class Accepted:
 class FlowSession:
     """One run of a flow between its parties."""
 
-    def __init__(self, flow: Flow, *, view: Side | None = None) -> None:
+    def __init__(self, flow: Flow, *, view: Side | None = None, keep_messages: bool = True) -> None:
         """A session of ``flow``; with ``view``, as one side sees it: steps between
-        functions of the other side(s) are not seen and are passed over."""
+        functions of the other side(s) are not seen and are passed over. Without
+        ``keep_messages`` every message is still validated, but the history records only
+        the steps (a simulation of many devices need not hold every exchanged message);
+        such a session cannot be saved."""
         self.flow = flow
         self.view = view
+        self.keep_messages = keep_messages
         self._hidden = flow.hidden_from(view)
         self._state: frozenset[int] | None = None
         self._history: list[Accepted] = []
@@ -108,7 +112,7 @@ class FlowSession:
         accepted = Accepted(step, self._validate(step, message))
         self._previous.append(self._state)
         self._state = positions
-        self._history.append(accepted)
+        self._history.append(accepted if self.keep_messages else Accepted(step, None))
         return accepted
 
     def rewind(self) -> Accepted:
@@ -172,6 +176,8 @@ class FlowSession:
 
     # -- persistence -----------------------------------------------------------------------
     def to_wire(self) -> dict[str, Any]:
+        if not self.keep_messages:
+            raise ValueError("a session that keeps no messages cannot be saved")
         return {
             "flow": self.flow.id,
             **({"view": self.view.value} if self.view else {}),

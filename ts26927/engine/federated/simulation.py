@@ -123,7 +123,9 @@ class _Device:
 
     def __init__(self, spec: ClientSpec) -> None:
         self.spec = spec
-        self.session = FlowSession(get_flow("federated-learning"))
+        # Every message is checked at its step; none is kept (the reports' updates are
+        # folded into the global model, and the driver's memory stays that of the registry).
+        self.session = FlowSession(get_flow("federated-learning"), keep_messages=False)
         self.first_round = True
 
     @property
@@ -244,7 +246,7 @@ def _rounds(
         # Silent devices left their session mid-round; those still active re-join.
         for device in devices.values():
             if device.session.state == "after step 14" and device.name in server.active:
-                device.session = FlowSession(device.session.flow)
+                device.session = FlowSession(device.session.flow, keep_messages=False)
                 device.first_round = True
                 _join(server, device)
 
