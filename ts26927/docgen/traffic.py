@@ -11,6 +11,7 @@ does. Measured sizes of compressed units are shown to 4 significant digits, like
 from __future__ import annotations
 
 from ts26927.docgen.common import _cell
+from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.traffic import figures, rates
 from ts26927.traffic.comparison import Comparison, comparisons, coverage
 from ts26927.traffic.distribution import DistributionTraffic
@@ -93,8 +94,8 @@ ts26927 traffic fl --model {SPLIT_MODEL} --ues {f.ues} --rounds {f.rounds} \\
 
 Zoo models carry seeded random weights (`--seed`), so their sizes after lossless compression
 are those of such weights, not of trained ones; raw and quantised sizes do not depend on them.
-Sizes through a codec chain are shown to 4 significant digits: a lossless compressor's output
-may differ by a few bytes where another CPU rounds a float differently.
+Sizes through a chain with a lossless compressor (ZSTD) are shown to 4 significant digits: its
+output may differ by a few bytes where another CPU rounds a float differently.
 """
 
 
@@ -109,12 +110,15 @@ def _figure(shown: dict[str, FigureData], stem: str) -> str:
     )
 
 
-def _size(value: float | None) -> str:
+def _size(value: float | None, chain: str = "") -> str:
+    """A size; through a chain with a lossless compressor, to 4 significant digits (the only
+    sizes another CPU may change, by a rounding in a float it compresses)."""
     if value is None:
         return "—"
-    shown = figures.rounded(value)
-    assert shown is not None
-    return f"{shown:,.0f}"
+    if chain and CodecChain.parse(chain).lossless is not None:
+        value = figures.rounded(value)
+        assert value is not None
+    return f"{value:,.0f}"
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -162,7 +166,7 @@ def _split_section(split: SplitTraffic, shown: dict[str, FigureData]) -> str:
         c = p.codecs[chain]
         rows.append(
             f"| {p.number} | {_cell(p.name)} | {p.op_type or '—'} | {p.raw_bytes:,} | "
-            f"{_size(c.unit_bytes_mean)} | {_num(c.uplink_mbps.get(fps))} | "
+            f"{_size(c.unit_bytes_mean, LATENCY_CHAIN)} | {_num(c.uplink_mbps.get(fps))} | "
             f"{p.ue_compute_share:.1%} | {_num(p.ue_ms, 2)} | {_num(c.total_ms, 2)} | "
             f"{'yes' if c.meets_budget else 'no'} |"
         )
@@ -252,8 +256,9 @@ def _fl_section(digits: FlTraffic, big: FlTraffic, shown: dict[str, FigureData])
         for u in fl.uplink:
             rows.append(
                 f"| {fl.model} | {fl.parameters:,} | {fl.downlink_raw_bytes:,} | "
-                f"{fl.downlink_wire_bytes:,} | {u.chain} | {_size(u.bytes_per_ue)} | "
-                f"{_size(u.group_bytes)} | {_size(u.total_bytes)} | {_rate(u.required_mbps)} |"
+                f"{fl.downlink_wire_bytes:,} | {u.chain} | {_size(u.bytes_per_ue, u.chain)} | "
+                f"{_size(u.group_bytes, u.chain)} | {_size(u.total_bytes, u.chain)} | "
+                f"{_rate(u.required_mbps)} |"
             )
     return f"""## Federated learning (5.2.4)
 
