@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import shlex
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from ts26927.bindings.reference import ReferenceImplementation, factory
+from ts26927.bindings.targets import DEFAULT_TARGET
 from ts26927.cli import main
 from ts26927.conformance.suite import DEFAULT_CASES
 
@@ -151,3 +157,90 @@ def test_a_run_that_cannot_reach_its_target_still_writes_a_report(tmp_path: Path
     assert data["summary"]["error"] == 5 and not data["succeeded"]
     assert all("could not be reached" in r["reason"] for r in data["results"])
     assert ET.fromstring(junit.read_text()).get("errors") == "5"
+
+
+# -- --jobs N: cases in worker processes ------------------------------------------------------
+
+#: The reference engine served as a harness program (a process per case with --jobs).
+STDIO_REFERENCE = "stdio:" + shlex.join(
+    [sys.executable, "-m", "ts26927.bindings.stdio_serve", DEFAULT_TARGET]
+)
+
+
+def _run(tmp_path: Path, name: str, args: list[str], capsys) -> tuple[int, dict, str, list[str]]:
+    """Exit status, JSON report, JUnit XML and the per-case progress lines of one run."""
+    report, junit = tmp_path / f"{name}.json", tmp_path / f"{name}.xml"
+    code = main(["conformance", "run", *args, "--report", str(report), "--junit", str(junit)])
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("[", "  "))]
+    return code, json.loads(report.read_text()), junit.read_text(), lines
+
+
+def _untimed(report: dict[str, Any]) -> dict[str, Any]:
+    """The report less its timings: when it finished, and each case's duration."""
+    rest = {k: v for k, v in report.items() if k != "finishedAt"}
+    rest["results"] = [{k: v for k, v in r.items() if k != "durationS"} for r in report["results"]]
+    return rest
+
+
+def _untimed_junit(xml: str) -> str:
+    suite = ET.fromstring(xml)
+    for case in suite.iter("testcase"):
+        del case.attrib["time"]
+    return ET.tostring(suite, encoding="unicode")
+
+
+@pytest.mark.parametrize(
+    ("target", "selection"),
+    [
+        (DEFAULT_TARGET, ["--clause", "5.2.4"]),
+        (STDIO_REFERENCE, ["--case", "5.2.4.2-federated-learning-00[1-3]"]),
+    ],
+    ids=["in-process", "stdio-harness"],
+)
+def test_jobs_2_reports_equal_a_serial_run_but_for_timings(
+    tmp_path: Path, capsys, target: str, selection: list[str]
+) -> None:
+    expectations = tmp_path / "expected.json"
+    expectations.write_text(json.dumps({"5.2.4.2-federated-learning-002": {"verdict": "pass"}}))
+    args = ["--target", target, *selection, "--expectations", str(expectations)]
+    code, report, junit, lines = _run(tmp_path, "serial", args, capsys)
+    code2, report2, junit2, lines2 = _run(tmp_path, "jobs2", [*args, "--jobs", "2"], capsys)
+    assert code == code2 == 0 and len(report["results"]) >= 3
+    assert _untimed(report2) == _untimed(report)  # verdicts, steps, reasons, notes, logs, order
+    assert _untimed_junit(junit2) == _untimed_junit(junit)
+    assert lines2 == lines  # the progress lines too, in case order
+    assert report2["results"][1]["expected"] == "pass"
+
+
+def reference_in_the_runner_only() -> ReferenceImplementation:
+    """A target that starts in the runner's process (which asks who it is) but not in a
+    --jobs worker."""
+    if multiprocessing.parent_process() is not None:
+        raise RuntimeError("no licence for a second instance")
+    return factory()
+
+
+def test_an_implementation_a_worker_cannot_start_makes_its_case_an_error(
+    tmp_path: Path, capsys
+) -> None:
+    target = "python:tests.cli.test_conformance:reference_in_the_runner_only"
+    args = ["--case", "5.2.4.2-federated-learning-00[1-3]", "--target", target, "--jobs", "2"]
+    code, report, junit, lines = _run(tmp_path, "r", args, capsys)
+    assert code == 1 and report["summary"]["error"] == 3
+    assert [r["id"] for r in report["results"]] == [
+        f"5.2.4.2-federated-learning-00{n}" for n in (1, 2, 3)
+    ]
+    assert {r["reason"] for r in report["results"]} == {
+        "the implementation could not be started for this case: "
+        "RuntimeError: no licence for a second instance"
+    }
+    assert ET.fromstring(junit).get("errors") == "3"
+    assert lines[0].startswith("[1/3] error")
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_below_one_is_a_usage_error(jobs: str, capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["conformance", "run", "--jobs", jobs])
+    assert stopped.value.code == 2
+    assert "--jobs: expected 1 or more processes" in capsys.readouterr().err

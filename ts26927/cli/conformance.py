@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from ts26927.bindings.targets import (
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from ts26927.conformance.case import TestCase
 from ts26927.conformance.fixtures.export import export
+from ts26927.conformance.parallel import run_in_processes
 from ts26927.conformance.report import json_report, junit_xml, succeeded
 from ts26927.conformance.runner import RunParameters, run_case
 from ts26927.conformance.selftest import selftest, summarize
@@ -120,8 +124,31 @@ def _write_reports(args: argparse.Namespace, report: dict[str, Any]) -> None:
         Path(args.junit).write_text(junit_xml(report) + "\n", encoding="utf-8")
 
 
+def _factory(args: argparse.Namespace) -> Callable[[], Any]:
+    """Makes the implementation the target options name; it pickles, for --jobs workers."""
+    return functools.partial(
+        load_target, args.target, token=args.token, declaration=args.declaration
+    )
+
+
 def _load(args: argparse.Namespace) -> Any:
-    return load_target(args.target, token=args.token, declaration=args.declaration)
+    return _factory(args)()
+
+
+def _serially(
+    cases: list[TestCase], iut: Any, info: ImplementationInfo, params: RunParameters
+) -> Iterator[CaseResult]:
+    try:
+        for case in cases:
+            yield run_case(case, iut, info, params)
+    finally:
+        iut.stop()
+
+
+def _jobs(value: str) -> int:
+    if not value.isdecimal() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more processes, not {value!r}")
+    return int(value)
 
 
 def _target_options(p: argparse.ArgumentParser) -> None:
@@ -157,22 +184,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     info = iut.describe()
     results: list[CaseResult] = []
     out = sys.stderr if args.json else sys.stdout
-    print(f"running {len(cases)} case(s) against {info.name} {info.version}", file=out)
-    for index, case in enumerate(cases, 1):
-        result = run_case(case, iut, info, params)
-        expected = expectations.get(case.id, {}).get("verdict")
-        if expected is not None:
-            result = CaseResult(**{**result.__dict__, "expected": expected})
-        results.append(result)
-        where = f" at step {result.step}" if result.step else ""
-        print(
-            f"[{index}/{len(cases)}] {result.verdict.value:<14} {case.id}{where}"
-            + ("" if result.verdict.value == "pass" else f": {result.reason}"),
-            file=out,
-        )
-        for note in result.notes:
-            print(f"    note: {note}", file=out)
-    iut.stop()
+    at_a_time = f", {args.jobs} at a time" if args.jobs > 1 else ""
+    print(f"running {len(cases)} case(s) against {info.name} {info.version}{at_a_time}", file=out)
+    if args.jobs > 1:
+        iut.stop()  # it said who it is; every case gets an instance of its own in a worker
+        outcomes = run_in_processes(cases, _factory(args), info, params, jobs=args.jobs)
+    else:
+        outcomes = _serially(cases, iut, info, params)
+    with contextlib.closing(outcomes):  # Ctrl-C stops the workers and harnesses too
+        for index, result in enumerate(outcomes, 1):
+            expected = expectations.get(result.case_id, {}).get("verdict")
+            if expected is not None:
+                result = CaseResult(**{**result.__dict__, "expected": expected})
+            results.append(result)
+            where = f" at step {result.step}" if result.step else ""
+            print(
+                f"[{index}/{len(cases)}] {result.verdict.value:<14} {result.case_id}{where}"
+                + ("" if result.verdict.value == "pass" else f": {result.reason}"),
+                file=out,
+            )
+            for note in result.notes:
+                print(f"    note: {note}", file=out)
     report = json_report(results, info, settings)
     _write_reports(args, report)
     if args.json:
@@ -309,6 +341,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--junit", help="write JUnit XML here")
     p.add_argument("--expectations", help="vendor-owned expected results (JSON)")
     p.add_argument("--timeout-multiplier", type=float, default=1.0)
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="run N cases at a time, each in a worker process against an instance of its "
+        "own (a harness program: a process per case); the reports equal a serial run's "
+        "apart from timings (default 1: one instance, case after case)",
+    )
     p.add_argument("--json", action="store_true", help="print the JSON report")
     p.set_defaults(func=cmd_run)
 
