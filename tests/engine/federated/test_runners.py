@@ -59,8 +59,8 @@ def test_a_crashed_worker_gives_the_ues_failure_report() -> None:
 
 
 def test_a_straggler_past_the_timeout_is_dropped_the_others_are_not() -> None:
-    runner = _runner(Behaviour.STRAGGLER, Behaviour.HONEST, straggle_s=0.5)
-    reports = dict(runner.train(["ue-0", "ue-1"], MODEL, REQUEST, 0.25))
+    runner = _runner(Behaviour.STRAGGLER, Behaviour.HONEST, straggle_s=1.0)
+    reports = dict(runner.train(["ue-0", "ue-1"], MODEL, REQUEST, 0.5))
     assert reports["ue-0"] is None
     assert reports["ue-1"] is not None
     # Without a timeout the straggler is waited for, and trains.
@@ -71,7 +71,7 @@ def test_a_straggler_past_the_timeout_is_dropped_the_others_are_not() -> None:
 def test_the_simulation_completes_rounds_past_crashes_and_stragglers() -> None:
     report = simulate(
         SimulationConfig(
-            clients=6, rounds=2, crashing=1, stragglers=1, straggle_s=0.5, round_timeout_s=0.25
+            clients=6, rounds=2, crashing=1, stragglers=1, straggle_s=1.0, round_timeout_s=0.5
         )
     )
     first = report.rounds[0]
