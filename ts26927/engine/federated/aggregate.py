@@ -59,16 +59,15 @@ class RunningMean:
     def add(self, arrays: NDArrays, examples: int) -> None:
         if examples <= 0:
             raise ValueError(f"an update needs a positive number of examples, got {examples}")
+        if self.result is not None and len(arrays) != len(self.result):
+            raise ValueError(f"an update of {len(arrays)} arrays, expected {len(self.result)}")
+        self.total += examples
         if self.result is None:
-            self.total = examples
             # C order: the blend writes through a flat view, which only C order gives.
             self.result = [
                 np.array(a, dtype=np.result_type(a, np.float32), order="C") for a in arrays
             ]
             return
-        if len(arrays) != len(self.result):
-            raise ValueError(f"an update of {len(arrays)} arrays, expected {len(self.result)}")
-        self.total += examples
         share = examples / self.total
         for mean, a in zip(self.result, arrays):  # noqa: B905 (the lengths are checked above)
             _blend(mean, np.asarray(a), share)
