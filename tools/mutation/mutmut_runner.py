@@ -23,7 +23,7 @@ from .ast_mutator import one_line, skipped_by_mutmut
 from .modules import Module
 from .report import Interrupted, Result
 from .selftest import SelftestOracle, cases_for
-from .workspace import Outcome, Workspace, kill_all
+from .workspace import NO_CACHE, Outcome, Workspace, kill_all
 
 DUMP = Path(__file__).with_name("mutmut_dump.py")
 SEPARATOR = "ǁ"  # mutmut's mangling of Class.method: xǁClassǁmethod
@@ -75,7 +75,7 @@ def run_mutmut(
         # Subprocesses that tests start import the mutated copy too. The folder must exist
         # before Python starts: a path entry missing then is skipped for the whole process.
         (ws.path / "mutants").mkdir()
-        env = ws.environment(python_path=ws.path / "mutants")
+        env = ws.environment(NO_CACHE, python_path=ws.path / "mutants")
         outcome = ws.run(command, timeout=None, env=env)
         # mutmut stops (status 1) when no selected test runs any mutated function.
         untested = "could not find any test case for any mutant" in outcome.text
@@ -242,7 +242,7 @@ def _selftest_survivors(
 
     def selftest(key: str, cases: Path | None = None) -> Outcome:
         # mutmut's trampolines pick the active mutant from MUTANT_UNDER_TEST.
-        env = ws.environment({"MUTANT_UNDER_TEST": key}, python_path=mutants)
+        env = ws.environment({"MUTANT_UNDER_TEST": key, **NO_CACHE}, python_path=mutants)
         return ws.selftest(timeout=oracle.timeout, cases=cases, cwd=mutants, env=env)
 
     if not oracle.ready(lambda: selftest("")):

@@ -5,7 +5,8 @@ mutmut skips (every ``@check`` of the conformance suite, properties). Survivors 
 modules are also tried against ``ts26927 conformance selftest``. Everything runs in temporary
 copies of the project; the working tree is never edited.
 
-    python -m tools.mutation.run [--module NAME ...] [--jobs N] [--limit N] [--only-ast]
+    python -m tools.mutation.run [--module NAME ...] [--jobs N] [--limit N]
+                                 [--only-ast | --no-mutmut | --no-ast]
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no mutmut: the AST mutator takes every function, decorated or not",
     )
+    p.add_argument(
+        "--no-mutmut",
+        action="store_true",
+        help="the AST mutator only, on the decorated functions mutmut skips",
+    )
     p.add_argument("--no-ast", action="store_true", help="mutmut only")
     p.add_argument("--no-selftest", action="store_true", help="do not try survivors on selftest")
     p.add_argument("--report", type=Path, default=ROOT / "mutation-report.json")
@@ -59,10 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     if (
         args.jobs < 1
         or (args.limit is not None and args.limit < 1)
-        or (args.only_ast and args.no_ast)
+        or args.only_ast + args.no_mutmut + args.no_ast > 1
     ):
         print(
-            "--jobs and --limit take a positive number; --only-ast excludes --no-ast",
+            "--jobs and --limit take a positive number; "
+            "--only-ast, --no-mutmut and --no-ast exclude each other",
             file=sys.stderr,
         )
         return 2
@@ -79,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     workspaces = [base] + [base.clone() for _ in range(args.jobs - 1)]
     try:
         for group in by_tests(modules).values():
-            if not args.only_ast:
+            if not (args.only_ast or args.no_mutmut):
                 found, failed = run_mutmut(
                     base, group, jobs=args.jobs, limit=args.limit, oracle=oracle, log=log
                 )

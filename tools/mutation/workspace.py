@@ -22,6 +22,11 @@ from pathlib import Path
 
 from .ast_mutator import Mutant, apply
 
+CACHE_DIR_VARIABLE = "TS26927_CACHE_DIR"
+# mutmut switches mutants inside one copy of the sources (MUTANT_UNDER_TEST), which the build
+# cache's key cannot see: its runs go without the cache.
+NO_CACHE = {"TS26927_NO_CACHE": "1"}
+
 ROOT = Path(__file__).resolve().parents[2]
 # What a copy needs when git cannot list the files (an unpacked archive, say).
 _FALLBACK = ("ts26927", "tests", "docs", "pyproject.toml")
@@ -79,9 +84,15 @@ class Outcome:
 class Workspace:
     """A temporary copy of the project; ``apply`` and ``restore`` touch only the copy."""
 
-    def __init__(self, root: Path = ROOT, files: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, root: Path = ROOT, files: Sequence[str] | None = None, cache: Path | None = None
+    ) -> None:
         self.files = list(project_files(root) if files is None else files)
         self.path = Path(tempfile.mkdtemp(prefix="ts26927-mutation-"))
+        # The engine's build cache (engine/embedded/build_cache.py), shared by a snapshot's
+        # clones: its key hashes the engine's sources, so a mutant of them builds afresh, and
+        # a mutant elsewhere (a check) reads what the clean run built instead of re-training.
+        self.cache = cache or self.path / ".build-cache"
         # The sources as copied: mutants are found in and applied to this snapshot, even if
         # the working tree changes meanwhile.
         self._pristine: dict[str, str] = {}
@@ -92,7 +103,7 @@ class Workspace:
 
     def clone(self) -> Workspace:
         """Another copy of this snapshot (one per parallel worker)."""
-        return Workspace(self.path, self.files)
+        return Workspace(self.path, self.files, self.cache)
 
     def __enter__(self) -> Workspace:
         return self
@@ -129,6 +140,7 @@ class Workspace:
         env["PYTHONPATH"] = os.pathsep.join(
             [str(python_path or self.path), *filter(None, [env.get("PYTHONPATH")])]
         )
+        env[CACHE_DIR_VARIABLE] = str(self.cache)
         env.update(extra or {})
         return env
 
@@ -176,10 +188,11 @@ class Workspace:
     def pytest(
         self, tests: Sequence[str], *, timeout: float | None, env: dict[str, str] | None = None
     ) -> Outcome:
-        """The tests, stopping at the first failure; ``env`` adds to the environment (for
-        the ordering plugin, see pytest_order.py)."""
+        """The tests (paths or node ids), stopping at the first failure; ``env`` adds to the
+        environment (for the plugins: see pytest_order.py and pytest_reach.py)."""
         command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
-        command += ["-p", "tools.mutation.pytest_order", *tests]
+        command += ["-p", "tools.mutation.pytest_order", "-p", "tools.mutation.pytest_reach"]
+        command += list(tests)
         return self.run(command, timeout=timeout, env=self.environment(env))
 
     def selftest(

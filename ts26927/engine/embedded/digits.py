@@ -1,7 +1,8 @@
 """The embedded classifier: a small MLP trained on scikit-learn's bundled digits dataset.
 
 Built deterministically at first use (fixed split and seed), never downloaded, so that
-accuracy figures for split configurations are *measured* on held-out data. The ONNX
+accuracy figures for split configurations are *measured* on held-out data; kept in the build
+cache (:mod:`.build_cache`) so that later processes need not train it again. The ONNX
 graph takes raw 8x8 pixel values (0..16) with a dynamic batch dimension ``N``:
 
     pixels -> Mul(1/16) -> Gemm -> Relu -> Gemm -> Relu -> Gemm -> Softmax -> probabilities
@@ -10,12 +11,15 @@ graph takes raw 8x8 pixel values (0..16) with a dynamic batch dimension ``N``:
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from ts26927.engine.embedded.build_cache import cached
 
 OPSET = 17
 INPUT, OUTPUT = "pixels", "probabilities"
@@ -37,7 +41,29 @@ class DigitsClassifier:
 
 @lru_cache(maxsize=1)
 def digits_classifier() -> DigitsClassifier:
-    """Train (once per process) and return the embedded digits classifier."""
+    """The embedded digits classifier: trained once, then read from the build cache."""
+    return cached("digits-classifier", _train, _encode, _decode)
+
+
+def _encode(classifier: DigitsClassifier) -> dict[str, np.ndarray]:
+    return {
+        "model": np.frombuffer(classifier.model.SerializeToString(), np.uint8),
+        "test_inputs": classifier.test_inputs,
+        "test_labels": classifier.test_labels,
+        "accuracy": np.array(classifier.accuracy),
+    }
+
+
+def _decode(arrays: Mapping[str, np.ndarray]) -> DigitsClassifier:
+    return DigitsClassifier(
+        onnx.load_from_string(arrays["model"].tobytes()),
+        arrays["test_inputs"],
+        arrays["test_labels"],
+        float(arrays["accuracy"]),
+    )
+
+
+def _train() -> DigitsClassifier:
     from sklearn.datasets import load_digits
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.model_selection import train_test_split
