@@ -10,6 +10,7 @@ the schema and the model.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 from collections.abc import Callable
 from datetime import timedelta, timezone
@@ -18,6 +19,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ts26927.models.tensors import ElementDataType
+from ts26927.schemas import type_schema
 
 Json = Any
 _TEXT = st.characters(codec="utf-8", exclude_categories=("Cs",))
@@ -280,6 +282,14 @@ _date_times = st.datetimes(timezones=_offsets).map(
 def documents(schema: dict) -> st.SearchStrategy[Json]:
     """Valid documents for the root ``schema``."""
     return SchemaStrategies(schema).document()
+
+
+@functools.cache
+def type_documents(name: str) -> st.SearchStrategy[Json]:
+    """Valid documents of the registered type ``name``: one strategy per type, built once
+    (hypothesis caches what it learns about a strategy on the object, so a test drawing
+    from a fresh one per example pays for that every time)."""
+    return documents(type_schema(name))
 
 
 #: Any JSON value (for mutations).

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from tests.strategies import documents, json_values
+from tests.strategies import json_values, type_documents
 from ts26927.models.base import RULE_ERROR_PREFIX, RULES_KEY
 from ts26927.models.examples import examples_of
 from ts26927.models.registry import TYPES
@@ -54,7 +54,7 @@ def assert_agree(name: str, doc: Any) -> None:
 @pytest.mark.parametrize("name", NAMES)
 @given(data=st.data())
 def test_valid_documents_pass_both_and_round_trip(name: str, data: st.DataObject) -> None:
-    doc = data.draw(documents(type_schema(name)))
+    doc = data.draw(type_documents(name))
     assert _schema_accepts(name, doc), doc
     model = TYPES[name].from_wire(doc)
     wire = model.to_wire()
@@ -82,7 +82,7 @@ def _get(doc: Any, path: tuple) -> Any:
 
 @st.composite
 def mutated(draw: st.DrawFn, name: str) -> Any:
-    doc = copy.deepcopy(draw(documents(type_schema(name))))
+    doc = copy.deepcopy(draw(type_documents(name)))
     path = draw(st.sampled_from(_paths(doc)))
     kind = draw(st.sampled_from(["replace", "delete", "add"]))
     if kind == "replace" or (not path and kind == "delete"):

@@ -8,6 +8,7 @@ file without resolving references to others.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 import sys
@@ -75,7 +76,13 @@ def _raw_schema(name: str) -> dict[str, Any]:
 
 
 def type_schema(name: str) -> dict[str, Any]:
-    """The complete JSON Schema document of the registered type ``name``."""
+    """The complete JSON Schema document of the registered type ``name`` (a fresh copy the
+    caller may change)."""
+    return copy.deepcopy(_type_schema(name))
+
+
+@cache  # generating one takes pydantic tens of milliseconds, and the types never change
+def _type_schema(name: str) -> dict[str, Any]:
     cls: type[TsModel] = TYPES[name]
     body = _raw_schema(name)
     head: dict[str, Any] = {

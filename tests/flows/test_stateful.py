@@ -11,12 +11,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from tests.strategies import documents
+from tests.strategies import type_documents
 from ts26927.errors import InvalidMessageError, StepOutOfOrderError, UnknownStepError
 from ts26927.flows import FLOWS, FlowSession
 from ts26927.flows.table import Flow
 from ts26927.flows.walks import message_for
-from ts26927.schemas import type_schema
 
 
 def machine_for(flow: Flow) -> type[RuleBasedStateMachine]:
@@ -38,7 +37,7 @@ def machine_for(flow: Flow) -> type[RuleBasedStateMachine]:
             assert step is not None
             message = message_for(step)
             if step.message is not None and data.draw(st.booleans()):
-                message = data.draw(documents(type_schema(step.message.__name__)))
+                message = data.draw(type_documents(step.message.__name__))
             self.session.accept(step.id, message)
             self.accepted.append(step.id)
 
