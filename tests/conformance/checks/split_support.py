@@ -1,0 +1,94 @@
+"""What the split check tests share: the cases they replay, the documented tolerances
+written out, and the edits they make to a record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import onnx
+import pytest
+
+from ts26927.conformance.checks import CheckFailed
+from ts26927.conformance.context import CaseContext, Record
+from ts26927.conformance.fixtures import profiles
+from ts26927.engine.onnxtools.digest import sha256
+
+from .recorded import Seen
+
+DECIDED = "5.2.3.2-split-inference-001"  # the network decides (7a), UE first
+OFFERED = "5.2.3.2-split-inference-002"  # the network offers candidates (4b)
+NETWORK_FIRST = "5.2.3.2-split-inference-003"  # the network sends the unit (18a)
+BASIC = "5.2.3.2-split-inference-ue-source-001"
+BASIC_NETWORK = "5.2.3.2-split-inference-network-source-001"
+OPERATION = "5.3.5-split-operation-001"
+
+# The documented tolerances, written out: a test that read them from the modules would
+# move with them.
+ACCURACY_TOLERANCE = 1.0  # points of %
+FLOP_SLACK = 2.0
+FRAMING_ALLOWANCE = 1024  # bytes
+MEMORY_TOLERANCE = 0.1
+
+
+def fails(check: Seen, ctx: CaseContext, reason: str) -> None:
+    with pytest.raises(CheckFailed, match=reason):
+        check.run(ctx)
+
+
+def information(record: Record) -> dict[str, Any]:
+    return record.message["intermediateDataInformation"]  # type: ignore[index]
+
+
+def ue_fixture(monkeypatch: pytest.MonkeyPatch, memory_mb: float) -> str:
+    description, ue = profiles.UE_CAPABILITIES["ue-ample"]
+    changed = {
+        **ue,
+        "processingCapabilities": {**ue["processingCapabilities"], "memory": memory_mb},
+    }
+    monkeypatch.setitem(profiles.UE_CAPABILITIES, "ue-test", (description, changed))
+    return "ue-test"
+
+
+def service_fixture(monkeypatch: pytest.MonkeyPatch, **changes: Any) -> str:
+    description, service = profiles.SERVICE_REQUIREMENTS["service-digits"]
+    changed = {k: v for k, v in {**service, **changes}.items() if v is not None}
+    monkeypatch.setitem(profiles.SERVICE_REQUIREMENTS, "service-test", (description, changed))
+    return "service-test"
+
+
+def edit_model(record: Record, edit: Callable[[onnx.ModelProto], None]) -> None:
+    """The record's UE sub-model, edited, under its true size and SHA-256."""
+    model = onnx.load_from_string(record.attachments["model"])
+    edit(model)
+    data = model.SerializeToString()
+    record.attachments["model"] = data
+    record.message = {**(record.message or {}), "size": len(data), "sha256": sha256(data)}
+
+
+def rename_outputs(model: onnx.ModelProto) -> None:
+    renames = {o.name: f"{o.name}_renamed" for o in model.graph.output}
+    for node in model.graph.node:
+        node.output[:] = [renames.get(n, n) for n in node.output]
+    for value in model.graph.output:
+        value.name = renames[value.name]
+
+
+def rename_input(model: onnx.ModelProto) -> None:
+    old = model.graph.input[0].name
+    model.graph.input[0].name = "image"
+    for node in model.graph.node:
+        node.input[:] = ["image" if n == old else n for n in node.input]
+
+
+def scale_weights(model: onnx.ModelProto) -> None:
+    weights = max(model.graph.initializer, key=lambda t: len(t.raw_data))
+    scaled = (onnx.numpy_helper.to_array(weights) * 1.5).astype(np.float32)
+    weights.CopyFrom(onnx.numpy_helper.from_array(scaled, weights.name))
+
+
+def sigmoid_for_softmax(model: onnx.ModelProto) -> None:
+    (node,) = [n for n in model.graph.node if n.op_type == "Softmax"]
+    node.op_type = "Sigmoid"
+    del node.attribute[:]
