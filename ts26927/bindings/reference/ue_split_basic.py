@@ -17,7 +17,7 @@ from typing import Any
 
 from ts26927.bindings.base import Output, Refusal, Reply
 from ts26927.bindings.reference.options import ReferenceOptions
-from ts26927.bindings.reference.ue_split_inference import UeSplitDevice
+from ts26927.bindings.reference.ue_split_device import UeSplitDevice
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.errors import Ts26927Error
 from ts26927.models.messages.common import (

@@ -12,7 +12,8 @@ import numpy as np
 from ts26927.bindings.base import Refusal
 from ts26927.bindings.reference import ReferenceOptions
 from ts26927.bindings.reference.ue_split_basic import UeBasicSplit
-from ts26927.bindings.reference.ue_split_inference import UeSplitDevice, UeSplitInference
+from ts26927.bindings.reference.ue_split_device import UeSplitDevice
+from ts26927.bindings.reference.ue_split_inference import UeSplitInference
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.engine.onnxtools.runtime import Runner
 from ts26927.engine.split.unit import decode_unit, encode_unit
