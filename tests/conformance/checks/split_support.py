@@ -10,12 +10,21 @@ import numpy as np
 import onnx
 import pytest
 
+from ts26927.conformance.agreement import (
+    configuration,
+    direction,
+    model_truth,
+    sample_index,
+    ue_first,
+)
 from ts26927.conformance.checks import CheckFailed
 from ts26927.conformance.context import CaseContext, Record
+from ts26927.conformance.feasibility import Bounds, bounds
 from ts26927.conformance.fixtures import profiles
 from ts26927.engine.onnxtools.digest import sha256
+from ts26927.models.units import BYTES_PER_MB
 
-from .recorded import Seen
+from .recorded import Seen, seen
 
 DECIDED = "5.2.3.2-split-inference-001"  # the network decides (7a), UE first
 OFFERED = "5.2.3.2-split-inference-002"  # the network offers candidates (4b)
@@ -92,3 +101,43 @@ def sigmoid_for_softmax(model: onnx.ModelProto) -> None:
     (node,) = [n for n in model.graph.node if n.op_type == "Softmax"]
     node.op_type = "Sigmoid"
     del node.attribute[:]
+
+
+# -- the network's offer (4b) of split-inference-002 ----------------------------------------
+def offered() -> Seen:
+    return seen(OFFERED, "split-candidates", "4b")
+
+
+def candidate_at(ctx: CaseContext, index: int = 0) -> dict[str, Any]:
+    return ctx.records[-1].message["candidates"][index]  # type: ignore[index]
+
+
+def bounds_of(ctx: CaseContext, candidate: dict[str, Any]) -> Bounds:
+    """The lower bounds the check holds the candidate's figures against."""
+    agreement = configuration(
+        ctx, "4b", candidate["splitPointInformation"], candidate["intermediateDataInformation"]
+    )
+    index = sample_index(ctx)
+    unit = model_truth(ctx).unit(agreement.cut, agreement.chain, index, direction(ctx))
+    coded = sum(p.payload_length for p in unit.header.payloads)
+    ue = profiles.ue_capabilities(ctx.fixture("ueCapabilities"))
+    return bounds(agreement.cut, agreement.chain, ue, ue_first(ctx), coded)
+
+
+def unit_bytes(ctx: CaseContext, candidate: dict[str, Any]) -> int:
+    agreement = configuration(
+        ctx, "4b", candidate["splitPointInformation"], candidate["intermediateDataInformation"]
+    )
+    index, point = sample_index(ctx), agreement.point
+    return (
+        model_truth(ctx).unit(agreement.cut, agreement.chain, index, direction(ctx), point).nbytes
+    )
+
+
+def ue_side_bounds(ctx: CaseContext) -> tuple[float, float, float]:
+    side = bounds_of(ctx, candidate_at(ctx)).ue_side
+    return (
+        side.memory_lower_bytes / BYTES_PER_MB,
+        side.memory_upper_bytes / BYTES_PER_MB,
+        float(side.flops),
+    )

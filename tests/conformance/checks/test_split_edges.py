@@ -16,16 +16,16 @@ from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.models.units import BYTES_PER_KB
 
 from .recorded import Seen
-from .test_split import (
+from .split_support import (
     ACCURACY_TOLERANCE,
     FRAMING_ALLOWANCE,
     MEMORY_TOLERANCE,
-    _candidate,
-    _fails,
-    _limits,
-    _offered,
-    _side,
-    _unit_bytes,
+    bounds_of,
+    candidate_at,
+    fails,
+    offered,
+    ue_side_bounds,
+    unit_bytes,
 )
 
 SIZE_TOLERANCE = 0.02  # the documented tolerance on announced unit sizes
@@ -38,34 +38,34 @@ def _passes(check: Seen, ctx: CaseContext) -> None:
 
 @pytest.mark.parametrize("sign", [1.0, -1.0])
 def test_accuracy_exactly_a_point_off_passes(sign: float) -> None:
-    check = _offered()
+    check = offered()
     ctx, _ = check.fresh()
     measured = truth("digits").accuracy(None, CodecChain.parse("NONE"))
     assert measured is not None
-    _candidate(ctx)["accuracy"] = measured + sign * ACCURACY_TOLERANCE
+    candidate_at(ctx)["accuracy"] = measured + sign * ACCURACY_TOLERANCE
     _passes(check, ctx)
 
 
 def test_an_uncoded_size_exactly_the_framing_allowance_off_passes() -> None:
-    check = _offered()
+    check = offered()
     ctx, _ = check.fresh()
-    unit = _unit_bytes(ctx, _candidate(ctx))
-    _candidate(ctx)["intermediateDataSize"] = (unit + FRAMING_ALLOWANCE) / BYTES_PER_KB
+    unit = unit_bytes(ctx, candidate_at(ctx))
+    candidate_at(ctx)["intermediateDataSize"] = (unit + FRAMING_ALLOWANCE) / BYTES_PER_KB
     _passes(check, ctx)
     size = (unit + 2 * FRAMING_ALLOWANCE) / BYTES_PER_KB
-    _candidate(ctx)["intermediateDataSize"] = size
-    _fails(check, ctx, f"a unit of this data is {unit / BYTES_PER_KB:g} KB$")
+    candidate_at(ctx)["intermediateDataSize"] = size
+    fails(check, ctx, f"a unit of this data is {unit / BYTES_PER_KB:g} KB$")
 
 
 def _coded(ctx: CaseContext) -> tuple[dict[str, Any], int]:
     """The ZSTD candidate and the size of its data uncoded (the plain unit)."""
-    candidate = _candidate(ctx, 1)
+    candidate = candidate_at(ctx, 1)
     assert candidate["intermediateDataInformation"]["compressionAlgorithms"] == ["ZSTD"]
-    return candidate, _unit_bytes(ctx, _candidate(ctx, 0))
+    return candidate, unit_bytes(ctx, candidate_at(ctx, 0))
 
 
 def test_a_losslessly_coded_size_exactly_at_its_maximum_passes() -> None:
-    check = _offered()
+    check = offered()
     ctx, _ = check.fresh()
     candidate, plain = _coded(ctx)
     candidate["intermediateDataSize"] = (
@@ -75,49 +75,49 @@ def test_a_losslessly_coded_size_exactly_at_its_maximum_passes() -> None:
 
 
 def test_a_losslessly_coded_size_a_few_bytes_over_its_maximum_fails() -> None:
-    check = _offered()
+    check = offered()
     ctx, _ = check.fresh()
     candidate, plain = _coded(ctx)
     size = (plain * (1 + SIZE_TOLERANCE) + FRAMING_ALLOWANCE + 8) / BYTES_PER_KB
     candidate["intermediateDataSize"] = size
-    _fails(check, ctx, rf"exceeds this data uncoded \({plain / BYTES_PER_KB:g} KB\)$")
+    fails(check, ctx, rf"exceeds this data uncoded \({plain / BYTES_PER_KB:g} KB\)$")
 
 
 def test_the_topology_is_the_ue_first_one_unless_the_case_names_it() -> None:
-    check = _offered()
+    check = offered()
     ctx, _ = check.fresh()
     del ctx.params["topology"]
     _passes(check, ctx)
-    _candidate(ctx)["topology"] = "NETWORK_SOURCE"
-    _fails(check, ctx, "topology NETWORK_SOURCE; the case's is UE_SOURCE_UE_FIRST")
+    candidate_at(ctx)["topology"] = "NETWORK_SOURCE"
+    fails(check, ctx, "topology NETWORK_SOURCE; the case's is UE_SOURCE_UE_FIRST")
 
 
 def test_a_missing_total_latency_is_named_first_in_its_reason() -> None:
-    check = _offered()
+    check = offered()
     ctx, _ = check.fresh()
-    del _candidate(ctx)["totalLatency"]
-    _fails(check, ctx, r"\): totalLatency is missing, and the service has a latency budget")
+    del candidate_at(ctx)["totalLatency"]
+    fails(check, ctx, r"\): totalLatency is missing, and the service has a latency budget")
 
 
 @pytest.mark.parametrize("key", ["totalLatency", "ueInferenceLatency", "transferLatency"])
 def test_a_latency_exactly_at_its_floor_passes(key: str) -> None:
-    check = _offered()
+    check = offered()
     ctx, _ = check.fresh()
-    limits = _limits(ctx, _candidate(ctx))
+    limits = bounds_of(ctx, candidate_at(ctx))
     least = {
         "totalLatency": limits.total_ms,
         "ueInferenceLatency": limits.ue_ms,
         "transferLatency": limits.transfer_ms,
     }[key]
     assert least is not None
-    _candidate(ctx)[key] = least * EDGE
+    candidate_at(ctx)[key] = least * EDGE
     _passes(check, ctx)
 
 
 def test_with_the_media_in_the_network_the_downlink_carries_the_data() -> None:
-    check = _offered()
+    check = offered()
     ctx, _ = check.fresh(params={"topology": "NETWORK_SOURCE"})
-    candidate = _candidate(ctx)
+    candidate = candidate_at(ctx)
     candidate["topology"] = "NETWORK_SOURCE"
     candidate["intermediateDataInformation"]["dataDirection"] = "DOWNSTREAM"
     candidate["uplinkLatency"] = 0.0  # the data does not go up
@@ -128,25 +128,25 @@ def test_with_the_media_in_the_network_the_downlink_carries_the_data() -> None:
     assert "downlinkLatency" not in str(raised.value)
     assert "the case's is" not in str(raised.value)  # the topology is the case's
     candidate["downlinkLatency"] = 0.0
-    _fails(check, ctx, r"downlinkLatency 0\.0 ms is below the .* ms minimum")
+    fails(check, ctx, r"downlinkLatency 0\.0 ms is below the .* ms minimum")
 
 
 @pytest.mark.parametrize("where", ["low", "high"])
 def test_the_announced_memory_exactly_at_its_bounds_passes(where: str) -> None:
-    check = _offered()
+    check = offered()
     ctx, _ = check.fresh()
-    low, high, _ = _side(ctx)
+    low, high, _ = ue_side_bounds(ctx)
     edge = {"low": low * (1 - 1e-6), "high": high * (1 + MEMORY_TOLERANCE) + 1e-3}[where]
-    _candidate(ctx)["ueProfile"]["memory"] = edge
+    candidate_at(ctx)["ueProfile"]["memory"] = edge
     _passes(check, ctx)
 
 
 def test_the_memory_message_names_both_bounds() -> None:
-    check = _offered()
+    check = offered()
     ctx, _ = check.fresh()
-    _candidate(ctx)["ueProfile"]["memory"] = 1e6
+    candidate_at(ctx)["ueProfile"]["memory"] = 1e6
     reason = "(its weights and largest tensor) and .* MB (weights and every tensor at once)"
-    _fails(check, ctx, re.escape(reason).replace(r"\.\*", ".*"))
+    fails(check, ctx, re.escape(reason).replace(r"\.\*", ".*"))
 
 
 def _ue(monkeypatch: pytest.MonkeyPatch, **changes: Any) -> str:
@@ -157,26 +157,26 @@ def _ue(monkeypatch: pytest.MonkeyPatch, **changes: Any) -> str:
 
 
 def test_the_announced_memory_may_be_all_the_ue_has(monkeypatch: pytest.MonkeyPatch) -> None:
-    check = _offered()
+    check = offered()
     ctx, _ = check.fresh()
-    _, high, _ = _side(ctx)
+    _, high, _ = ue_side_bounds(ctx)
     ue = profiles.UE_CAPABILITIES["ue-ample"][1]
     processing = {**ue["processingCapabilities"], "memory": high}
     fixture = _ue(monkeypatch, processingCapabilities=processing)
     ctx, _ = check.fresh(fixtures={"ueCapabilities": fixture})
-    _candidate(ctx)["ueProfile"]["memory"] = high
+    candidate_at(ctx)["ueProfile"]["memory"] = high
     _passes(check, ctx)
 
 
 def test_a_ue_that_states_no_processing_capabilities_is_not_held_to_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    check = _offered()
+    check = offered()
     fixture = _ue(monkeypatch, processingCapabilities=None)
     ctx, _ = check.fresh(fixtures={"ueCapabilities": fixture})
     for key in ("ueInferenceLatency", "totalLatency"):  # no compute: no floor from it
-        _candidate(ctx).pop(key, None)
-    _candidate(ctx)["totalLatency"] = 50
+        candidate_at(ctx).pop(key, None)
+    candidate_at(ctx)["totalLatency"] = 50
     _passes(check, ctx)
 
 
@@ -186,7 +186,7 @@ def test_a_lossless_coder_may_bring_a_candidate_within_the_budget(
     # At 4 kbit/s the 40 bytes of dense3 take at least 80 ms plain: over the 50 ms budget.
     # A lossless coder may halve them (the suite cannot know how well another coder does),
     # so the ZSTD candidate may still meet the budget and must not be called infeasible.
-    check = _offered()
+    check = offered()
     slow = _ue(monkeypatch, connectionCapabilities="4 Kbps")
     ctx, _ = check.fresh(fixtures={"ueCapabilities": slow})
     message = ctx.records[-1].message
@@ -197,6 +197,6 @@ def test_a_lossless_coder_may_bring_a_candidate_within_the_budget(
         for key in ("transferLatency", "uplinkLatency", "downlinkLatency", "ueInferenceLatency"):
             candidate.pop(key, None)
         candidate["totalLatency"] = 50
-    _fails(check, ctx, "exceeds the 50 ms budget")
+    fails(check, ctx, "exceeds the 50 ms budget")
     message["candidates"] = [coded]
     _passes(check, ctx)
