@@ -76,7 +76,8 @@ def test_a_sub_model_beyond_the_ue_memory_fails() -> None:
     fails(check, ctx, r"it needs at least 0.02654 MB \(weights and largest tensor\); the UE has")
 
 
-@pytest.mark.parametrize(("factor", "passes"), [(1.001, True), (0.999, False)])
+# 1.0: memory exactly the lower bound is enough (26540 / 10**6 is the float 0.026540).
+@pytest.mark.parametrize(("factor", "passes"), [(1.001, True), (1.0, True), (0.999, False)])
 def test_a_sub_model_just_within_the_ue_memory(
     monkeypatch: pytest.MonkeyPatch, factor: float, passes: bool
 ) -> None:

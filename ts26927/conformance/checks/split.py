@@ -251,8 +251,9 @@ def _split_subset(ctx: CaseContext, record: Record, args: dict[str, Any]) -> Non
         rest = Runner(agreement.cut.second_model, label="the suite's second sub-model")
         output = rest.run({n: crossing[n] for n in rest.inputs})[truth.fixture.output_name]
     else:
+        # Its inputs are exactly the crossing tensors: the boundary check above holds it to
+        # that (a UE running the second part takes its boundary as its inputs).
         crossing = truth.crossing_values(agreement.cut, index)
-        _feeds(ue_runner, crossing, "the UE's sub-model")
         outputs = ue_runner.run({n: crossing[n] for n in ue_runner.inputs})
         if truth.fixture.output_name not in outputs:
             raise CheckFailed(f"the UE's sub-model does not output {truth.fixture.output_name!r}")
