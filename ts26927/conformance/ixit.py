@@ -50,7 +50,8 @@ ITEMS: tuple[IxitItem, ...] = (
         "5.2.4.2 step 16",
         "How the Federated Learning Engine aggregates the training results into the new "
         "global model (the TR does not say). FEDAVG: the mean of the updates weighted by "
-        "their numberOfTrainingSamples (McMahan et al. 2017). FEDAVG_SERVER_STEP: the "
+        "their numberOfTrainingSamples, an update without one weighing 1 (McMahan et al. "
+        "2017). FEDAVG_SERVER_STEP: the "
         "previous global model moved by federatedServerStepSize times the FedAvg step "
         "(Reddi et al. 2021, server SGD). MEDIAN: the coordinate-wise median. "
         "TRIMMED_MEAN: the coordinate-wise mean after dropping federatedTrimFraction of the "

@@ -21,7 +21,9 @@ def _params(shift: float) -> dict[str, np.ndarray]:
     return {n: (a + np.float32(shift)).astype(np.float32) for n, a in INITIAL.items()}
 
 
-def _run(rule: dict, sent: dict[str, np.ndarray], updates: list[tuple[float, int]]) -> CaseContext:
+def _run(
+    rule: dict, sent: dict[str, np.ndarray], updates: list[tuple[float, int | None]]
+) -> CaseContext:
     records = [
         Record("2", "IUT", {"modelIdentifier": "g"}, {}),
         Record("5", "IUT", update_information(INITIAL, "g").to_wire(), {}),
@@ -41,6 +43,13 @@ def test_fedavg_is_the_sample_weighted_mean() -> None:
     _run({"federatedAggregation": "FEDAVG"}, _params(0.75), [(0.0, 1), (1.0, 3)])
     with pytest.raises(CheckFailed, match="not the FEDAVG"):
         _run({"federatedAggregation": "FEDAVG"}, _params(0.5), [(0.0, 1), (1.0, 3)])
+
+
+def test_an_update_without_a_sample_count_weighs_one() -> None:
+    fedavg = {"federatedAggregation": "FEDAVG"}
+    _run(fedavg, _params(0.75), [(0.0, None), (1.0, 3)])  # (0 * 1 + 1 * 3) / 4
+    with pytest.raises(CheckFailed, match="not the FEDAVG"):
+        _run(fedavg, _params(0.6), [(0.0, None), (1.0, 3)])  # as if it weighed 2
 
 
 @pytest.mark.parametrize(("error", "passes"), [(5e-7, True), (-5e-7, True),
