@@ -257,6 +257,14 @@ def test_training_must_stop_after_the_last_round() -> None:
     _fails(check, ctx, "continueTraining True; after 2 of 2 training rounds it must be False")
 
 
+@pytest.mark.parametrize("check_name", ["fl-round-outcome", "fl-complete"])
+def test_a_preamble_without_training_rounds_asks_for_one(check_name: str) -> None:
+    check = seen(TRIGGERED, check_name)  # one round, continueTraining False
+    ctx, _ = check.fresh()
+    assert ctx.params.pop("trainingRounds") == 1
+    check.run(ctx)
+
+
 def test_training_must_stop_after_a_failure_the_criteria_name() -> None:
     check = seen(REMOVED, "fl-round-outcome", nth=0)
     ctx, record = check.fresh()
