@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import onnx
 import pytest
+from onnx import helper
 
 from ts26927.conformance.checks import CheckFailed, run_check
 from ts26927.conformance.context import CaseContext, Record
+from ts26927.engine.delivery.encoder import encode_adaptive
+from ts26927.engine.embedded.digits import digits_classifier
 from ts26927.engine.onnxtools.digest import sha256
 
 from .recorded import Seen, seen
@@ -108,6 +112,25 @@ def test_a_base_that_is_no_package_fails() -> None:
         check.run(ctx)
 
 
+def test_a_base_whose_model_does_not_run_fails() -> None:
+    """A chain the manifest lists truly, whose model loads but cannot run (an operator no
+    runtime knows): only running the rebuilt model can tell."""
+    model = onnx.ModelProto()
+    model.CopyFrom(digits_classifier().model)
+    (node,) = [n for n in model.graph.node if n.op_type == "Softmax"]
+    node.domain, node.op_type = "com.example", "Nowhere"
+    del node.attribute[:]
+    model.opset_import.append(helper.make_opsetid("com.example", 1))
+    base = encode_adaptive(model, "digits").levels[0].data
+    check = _package(0)
+    ctx, record = check.fresh()
+    _deliver(record, base)
+    int8 = next(v for v in _variants(ctx) if v["variantIdentifier"] == "digits-int8")
+    int8["sha256"] = sha256(base)
+    with pytest.raises(CheckFailed, match=r"inference failed: .*com\.example:Nowhere"):
+        check.run(ctx)
+
+
 # -- adaptive-bit-exact ------------------------------------------------------------------
 def test_the_last_level_rebuilds_the_full_model() -> None:
     check = seen(CASE, "adaptive-bit-exact", "6")
@@ -135,3 +158,11 @@ def test_a_manifest_without_the_full_model_fails() -> None:
     _variants(ctx)[:] = [v for v in _variants(ctx) if v["variantIdentifier"] != "digits-full"]
     with pytest.raises(CheckFailed, match="differs from the full model the manifest lists"):
         check.run(ctx)
+
+
+def test_the_full_model_is_found_wherever_the_manifest_lists_it() -> None:
+    check = seen(CASE, "adaptive-bit-exact", "6")
+    ctx, _ = check.fresh()
+    _variants(ctx).sort(key=lambda v: v["variantIdentifier"] == "digits-full")  # full last
+    assert _variants(ctx)[0]["variantIdentifier"] == "digits-int8"  # a base, not the model
+    check.run(ctx)
