@@ -133,6 +133,48 @@ def test_an_update_that_worsens_the_model_on_the_ue_data_fails() -> None:
     _fails(check, ctx, "the update does not improve it")
 
 
+def _global_model_records(ctx: CaseContext) -> list[Record]:
+    return ctx.all("5", "TS")
+
+
+def _replace_global(record: Record, params: dict[str, np.ndarray]) -> None:
+    record.message["parameters"] = [t.to_wire() for t in to_tensors(params)]  # type: ignore[index]
+
+
+def test_an_update_as_near_to_an_earlier_global_model_fails() -> None:
+    """Equidistant is not nearer: along a single weight, the announced model at 0, the
+    update at 0.5 and the earlier model at 1 (exact in binary64)."""
+    check, ctx, record = _round_two()
+    earlier, announced_record = _global_model_records(ctx)
+    _, announced = global_models(ctx)[-1]
+
+    def at(value: float) -> dict[str, np.ndarray]:
+        params = {n: a.copy() for n, a in announced.items()}
+        params["fc2.bias"][0] = np.float32(value)
+        return params
+
+    _replace_global(announced_record, at(0.0))
+    _replace_global(earlier, at(1.0))
+    _set_parameters(record, at(0.5))
+    _fails(check, ctx, r"nearer to the earlier global model 'fl-global' \(0.5\)")
+
+
+def test_an_update_that_leaves_the_loss_unchanged_fails() -> None:
+    """Not lower is not an improvement: the update changes only the outgoing weights of a
+    hidden unit that is dead on every input, so its loss is the announced model's exactly."""
+    check, ctx, record = _round_two()
+    _, announced_record = _global_model_records(ctx)
+    _, announced = global_models(ctx)[-1]
+    dead = {n: a.copy() for n, a in announced.items()}
+    dead["fc1.bias"][0] = np.float32(-1000.0)  # pixels are 0..1: unit 0 never fires
+    _replace_global(announced_record, dead)
+    update = {n: a.copy() for n, a in dead.items()}
+    update["fc2.weight"][0] += np.float32(1.0)
+    assert mlp.evaluate(update, shard(ctx))[1] == mlp.evaluate(dead, shard(ctx))[1]
+    _set_parameters(record, update)
+    _fails(check, ctx, "the update does not improve it")
+
+
 def test_a_failure_report_in_a_round_on_time_fails() -> None:
     check, ctx, record = _round_two()
     record.message = {"failureReportingInformation": {"reason": "DEVICE_FAILURE"}}
