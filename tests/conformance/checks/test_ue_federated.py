@@ -268,6 +268,13 @@ def _evaluation(case: str = MAIN, nth: int = 0) -> tuple[Seen, CaseContext, dict
     return check, ctx, record.message["modelEvaluationInformation"]  # type: ignore[index]
 
 
+def test_a_report_with_both_metrics_and_failure_fails() -> None:
+    check = seen(MAIN, "fl-ue-evaluation")
+    ctx, record = check.fresh()
+    record.message["failureReportingInformation"] = {"reason": "DEVICE_FAILURE"}  # type: ignore[index]
+    _fails(check, ctx, "not an evaluation report")
+
+
 def _metric(info: dict[str, Any], name: str) -> dict[str, Any]:
     return next(m for m in info["metrics"] if m["name"] == name)
 
