@@ -290,6 +290,17 @@ def test_accuracy_may_differ_by_at_most_one_sample(shift: float, passes: bool) -
         _fails(check, ctx, "ACCURACY .*; the model in force gives")
 
 
+@pytest.mark.parametrize(("extra", "passes"), [(0.0, True), (5e-9, False)])
+def test_one_sample_off_is_the_limit(extra: float, passes: bool) -> None:
+    # The allowance is one sample and a billionth of a percent for rounding, no more.
+    check, ctx, info = _evaluation()
+    _metric(info, "ACCURACY")["value"] += 100 / 288 + extra
+    if passes:
+        check.run(ctx)
+    else:
+        _fails(check, ctx, "ACCURACY .*; the model in force gives")
+
+
 @pytest.mark.parametrize(("factor", "passes"), [(1 + 5e-4, True), (1 + 5e-3, False)])
 def test_loss_within_the_stated_tolerance(factor: float, passes: bool) -> None:
     check, ctx, info = _evaluation()
