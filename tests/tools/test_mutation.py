@@ -13,6 +13,7 @@ import pytest
 from tools.mutation.ast_mutator import Mutant, apply, find_mutants
 from tools.mutation.modules import MODULES, select
 from tools.mutation.mutmut_runner import configure, locate
+from tools.mutation.report import Result, scores, survivor_keys, write_json
 from tools.mutation.selftest import SelftestOracle, cases_for
 from tools.mutation.workspace import Outcome, Workspace
 
@@ -250,3 +251,21 @@ def test_the_selftest_catches_a_mutant_when_it_goes_wrong(
     text = output if isinstance(output, str) else json.dumps(output)
     outcome = Outcome(returncode=1, timed_out=timed_out, seconds=1.0, output=text, errors="")
     assert SelftestOracle.catches(outcome) is caught
+
+
+def test_survivors_of_an_earlier_report_are_found_again_after_edits(tmp_path: Path) -> None:
+    mutants = find_mutants(SOURCE, "pkg/m.py")
+    survived, killed = mutants[0], mutants[1]
+    rows = [
+        Result("m", "ast", m.path, m.line, m.operator, m.original, m.mutated, status)
+        for m, status in ((survived, "survived"), (killed, "killed"))
+    ]
+    report = tmp_path / "report.json"
+    write_json(report, scores(["m"], rows), rows, [], 1.0)
+    keys = survivor_keys(report)
+    # Two lines added above every function: the survivor is still recognised by its text.
+    moved = find_mutants("import os\nimport sys\n" + SOURCE, "pkg/m.py")
+    again = [m for m in moved if (m.path, m.operator, m.original, m.mutated) in keys]
+    assert [(m.line, m.original, m.mutated) for m in again] == [
+        (survived.line + 2, survived.original, survived.mutated)
+    ]

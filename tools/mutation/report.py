@@ -117,3 +117,14 @@ def write_json(
         "errors": list(errors),
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def survivor_keys(path: Path) -> set[tuple[str, str, str, str]]:
+    """The AST survivors of an earlier report, as (path, operator, original, mutated): the
+    line is left out, so that they are found again after edits above them."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        (m["path"], m["operator"], m["original"], m["mutated"])
+        for m in document["mutants"]
+        if m["engine"] == "ast" and m["status"] in SURVIVED
+    }

@@ -16,10 +16,11 @@ import sys
 import time
 from pathlib import Path
 
+from .ast_mutator import Mutant
 from .ast_runner import run_ast
 from .modules import MODULES, by_tests, select
 from .mutmut_runner import run_mutmut
-from .report import Interrupted, Result, render, scores, write_json
+from .report import Interrupted, Result, render, scores, survivor_keys, write_json
 from .selftest import SelftestOracle
 from .workspace import ROOT, Workspace
 
@@ -50,6 +51,13 @@ def parser() -> argparse.ArgumentParser:
         help="the AST mutator only, on the decorated functions mutmut skips",
     )
     p.add_argument("--no-ast", action="store_true", help="mutmut only")
+    p.add_argument(
+        "--survivors-of",
+        type=Path,
+        metavar="REPORT",
+        help="only the AST survivors of an earlier report (after adding tests for them); "
+        "implies --no-mutmut",
+    )
     p.add_argument("--no-selftest", action="store_true", help="do not try survivors on selftest")
     p.add_argument("--report", type=Path, default=ROOT / "mutation-report.json")
     return p
@@ -66,16 +74,30 @@ def main(argv: list[str] | None = None) -> int:
         args.jobs < 1
         or (args.limit is not None and args.limit < 1)
         or args.only_ast + args.no_mutmut + args.no_ast > 1
+        or (args.survivors_of is not None and args.no_ast)
     ):
         print(
             "--jobs and --limit take a positive number; "
-            "--only-ast, --no-mutmut and --no-ast exclude each other",
+            "--only-ast, --no-mutmut and --no-ast exclude each other, "
+            "--survivors-of excludes --no-ast",
             file=sys.stderr,
         )
         return 2
 
     def log(line: str) -> None:
         print(line, flush=True)
+
+    only = None
+    if args.survivors_of is not None:
+        try:
+            keys = survivor_keys(args.survivors_of)
+        except (OSError, ValueError, KeyError) as error:
+            print(f"cannot read {args.survivors_of}: {error}", file=sys.stderr)
+            return 2
+        args.no_mutmut = True
+
+        def only(m: Mutant) -> bool:
+            return (m.path, m.operator, m.original, m.mutated) in keys
 
     start = time.monotonic()
     oracle = SelftestOracle(enabled=not args.no_selftest)
@@ -96,10 +118,12 @@ def main(argv: list[str] | None = None) -> int:
                 found, failed = run_ast(
                     workspaces,
                     group,
-                    scope="all" if args.only_ast else "decorated",
+                    # An earlier report's survivors may come from either scope.
+                    scope="all" if args.only_ast or only is not None else "decorated",
                     limit=args.limit,
                     oracle=oracle,
                     log=log,
+                    only=only,
                 )
                 results += found
                 errors += failed
