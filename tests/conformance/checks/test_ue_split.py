@@ -271,6 +271,33 @@ def test_a_unit_of_other_values_fails() -> None:
     _fails(call, ctx, record, "differs from the true values by more than the codec allows")
 
 
+def _renamed(ctx: CaseContext, record: Record) -> None:
+    """The record's unit framed again with its tensor renamed, consistently described, so
+    that it decodes."""
+    agreement = agreed(ctx)
+    [value] = decode_unit(record.attachments["unit"]).tensors.values()
+    [tensor] = agreement.information.tensors
+    described = tensor.model_copy(update={"name": "renamed"})
+    info = agreement.information.model_copy(update={"tensors": [described]})
+    unit = encode_unit(info, {"renamed": value}, agreement.chain, split_point=agreement.point)
+    data = unit.to_bytes()
+    record.attachments = {"unit": data}
+    record.message = {**(record.message or {}), "size": len(data)}
+
+
+def test_a_unit_of_other_tensors_fails() -> None:
+    call, ctx, record = _unit_call()
+    _renamed(ctx, record)
+    _fails(call, ctx, record, "the unit carries .*'renamed'.*; agreed")
+
+
+def test_a_unit_lacking_the_tensor_the_second_part_needs_fails() -> None:
+    call = seen(UE_FIRST, "ue-subset-output", "18b")
+    ctx, record = call.fresh()
+    _renamed(ctx, record)
+    _fails(call, ctx, record, "the unit lacks tensor")
+
+
 def test_a_unit_without_its_bytes_fails() -> None:
     call, ctx, record = _unit_call()
     record.attachments = {}

@@ -272,8 +272,9 @@ def _ue_subset_output(ctx: CaseContext, record: Record, args: dict[str, Any]) ->
 @check("ue-final-output")
 def _ue_final_output(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
     """The UE's final output (``output`` attachment, .npy) is its sub-model run on the unit
-    the test system sent, decoded: the suite's own second sub-model on that unit — the
-    whole model's output on the sample when the chain is lossless."""
+    the test system sent, decoded: the suite's own second sub-model on that unit. (The unit
+    holds the suite's own true crossing values, so under a lossless chain that is the whole
+    model's output on the sample.)"""
     got = bytes_to_array(require(record.attachments, "output", f"step {record.step}"))
     sent = next(
         (r for r in reversed(ctx.records) if r.by == "TS" and "unit" in r.attachments), None
@@ -285,5 +286,3 @@ def _ue_final_output(ctx: CaseContext, record: Record, args: dict[str, Any]) -> 
     rest = Runner(agreement.cut.second_model, label="the suite's second sub-model")
     want = rest.run({n: tensors[n] for n in rest.inputs})[model_truth(ctx).fixture.output_name]
     close(got, want, "the UE's inference output")
-    if not agreement.chain.lossy:
-        close(got, model_truth(ctx).whole(sample_index(ctx)), "the UE's inference output")
