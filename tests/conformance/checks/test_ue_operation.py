@@ -16,6 +16,7 @@ from ts26927.conformance.context import CaseContext, Record
 from ts26927.conformance.truth import truth
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.engine.split.unit import decode_unit, encode_unit
+from ts26927.errors import CaseDataError
 from ts26927.models.intermediate_data import DataDirection, IntermediateDataInformation
 from ts26927.models.split_model import SplitPointInformation
 
@@ -205,6 +206,18 @@ def test_an_update_without_its_intermediate_data_fails() -> None:
     ctx, record = check.fresh()
     del _update(record)["intermediateDataInformation"]
     _fails(check, ctx, "does not describe the intermediate data")
+
+
+def test_a_negotiated_point_the_model_lacks_is_the_suite_s_fault() -> None:
+    check = _update_check()
+    ctx, record = check.fresh()
+    identifier = _update(record)["splitPointInformation"]["splitPointIdentifier"]
+    [negotiated] = [
+        p for p in ctx.message("5")["splitPoints"] if p["splitPointIdentifier"] == identifier
+    ]
+    negotiated["splitPointName"] = "no-such-node"
+    with pytest.raises(CaseDataError, match="the test system negotiated split point"):
+        check.run(ctx)
 
 
 def test_an_update_describing_another_points_data_fails() -> None:

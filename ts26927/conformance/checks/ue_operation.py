@@ -12,7 +12,7 @@ import numpy as np
 
 from ts26927.bindings.attachments import bytes_to_array, require
 from ts26927.engine.split.unit import decode_unit
-from ts26927.errors import Ts26927Error
+from ts26927.errors import CaseDataError, Ts26927Error
 
 from ..agreement import Agreement, agreed, configuration, model_truth, sample_index
 from ..context import CaseContext, IutDataFault, Record
@@ -122,8 +122,11 @@ def _update(ctx: CaseContext, record: Record, args: dict[str, Any]) -> None:
             named["splitPointName"], named.get("splitPointFlag", "AFTER")
         )
     except (KeyError, NotACut) as error:
-        raise CheckFailed(
-            f"split point {identifier!r} cannot be found in the model: {error}"
+        # The negotiated points (5) are the test system's own: a point it cannot find in the
+        # model is the suite's fault, not the UE's.
+        raise CaseDataError(
+            f"{ctx.case_id}: the test system negotiated split point {identifier!r}, which "
+            f"cannot be found in the model: {error}"
         ) from None
     if set(cut.names) != set(agreement.cut.names):
         raise CheckFailed(
