@@ -13,7 +13,7 @@ import pytest
 from tools.mutation.ast_mutator import Mutant, apply, find_mutants
 from tools.mutation.modules import MODULES, select
 from tools.mutation.mutmut_runner import configure, locate
-from tools.mutation.report import Result, scores, survivor_keys, write_json
+from tools.mutation.report import Result, found_again, scores, survivors_of, write_json
 from tools.mutation.selftest import SelftestOracle, cases_for
 from tools.mutation.workspace import Outcome, Workspace
 
@@ -254,18 +254,24 @@ def test_the_selftest_catches_a_mutant_when_it_goes_wrong(
 
 
 def test_survivors_of_an_earlier_report_are_found_again_after_edits(tmp_path: Path) -> None:
-    mutants = find_mutants(SOURCE, "pkg/m.py")
-    survived, killed = mutants[0], mutants[1]
+    twins = "".join(f"\n\n@check\ndef {name}(x):\n    return x + 1\n" for name in ("twin", "other"))
+    source = SOURCE + twins
+    mutants = find_mutants(source, "pkg/m.py")
+    # The same text twice (x + 1 → x + 2 in twin and in other): only the survivor's counts.
+    survived = [m for m in mutants if m.function == "other" and m.operator == "number"]
+    killed = [m for m in mutants if m not in survived]
+    assert len(survived) == 1 and any(
+        (m.operator, m.original, m.mutated) == (survived[0].operator, survived[0].original,
+                                                survived[0].mutated) for m in killed
+    )  # fmt: skip
     rows = [
         Result("m", "ast", m.path, m.line, m.operator, m.original, m.mutated, status)
-        for m, status in ((survived, "survived"), (killed, "killed"))
+        for group, status in ((survived, "survived"), (killed, "killed"))
+        for m in group
     ]
     report = tmp_path / "report.json"
     write_json(report, scores(["m"], rows), rows, [], 1.0)
-    keys = survivor_keys(report)
-    # Two lines added above every function: the survivor is still recognised by its text.
-    moved = find_mutants("import os\nimport sys\n" + SOURCE, "pkg/m.py")
-    again = [m for m in moved if (m.path, m.operator, m.original, m.mutated) in keys]
-    assert [(m.line, m.original, m.mutated) for m in again] == [
-        (survived.line + 2, survived.original, survived.mutated)
-    ]
+    # Two lines added above every function: the survivor is still recognised, and only it.
+    moved = find_mutants("import os\nimport sys\n" + source, "pkg/m.py")
+    again = found_again(moved, survivors_of(report))
+    assert [(m.function, m.line) for m in again] == [("other", survived[0].line + 2)]

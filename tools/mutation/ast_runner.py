@@ -44,22 +44,17 @@ def run_ast(
     limit: int | None,
     oracle: SelftestOracle,
     log: Callable[[str], None],
-    only: Callable[[Mutant], bool] | None = None,
+    only: Callable[[list[Mutant]], list[Mutant]] | None = None,
 ) -> tuple[list[Result], list[str]]:
-    """The AST mutants of ``modules`` (which share their tests), or those of them ``only``
-    keeps; their results and errors."""
+    """The AST mutants of ``modules`` (which share their tests), or those of each module
+    ``only`` chooses; their results and errors."""
     base = workspaces[0]
     tests = modules[0].tests
     work = [
         (module, mutant)
         for module in modules
         for mutant in spread(
-            [
-                m
-                for m in find_mutants(base.original(module.path), module.path, scope)
-                if only is None or only(m)
-            ],
-            limit,
+            (only or list)(find_mutants(base.original(module.path), module.path, scope)), limit
         )
     ]
     if not work:

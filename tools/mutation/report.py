@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .ast_mutator import Mutant
+
 # How a mutant ended. Killed: a test failed ("tests"), the tests ran past their time
 # ("timeout"), the conformance self-test noticed ("selftest"), or mutmut's other kills.
 KILLED = {"killed", "timeout", "selftest", "segfault", "caught by type check"}
@@ -119,12 +121,30 @@ def write_json(
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def survivor_keys(path: Path) -> set[tuple[str, str, str, str]]:
-    """The AST survivors of an earlier report, as (path, operator, original, mutated): the
-    line is left out, so that they are found again after edits above them."""
+def survivors_of(path: Path) -> list[tuple[str, str, str, str, int]]:
+    """The AST survivors of an earlier report: (path, operator, original, mutated, line)."""
     document = json.loads(path.read_text(encoding="utf-8"))
-    return {
-        (m["path"], m["operator"], m["original"], m["mutated"])
+    return [
+        (m["path"], m["operator"], m["original"], m["mutated"], m["line"])
         for m in document["mutants"]
         if m["engine"] == "ast" and m["status"] in SURVIVED
-    }
+    ]
+
+
+def found_again(
+    mutants: Sequence[Mutant], survivors: Sequence[tuple[str, str, str, str, int]]
+) -> list[Mutant]:
+    """The mutants that are an earlier report's survivors: the same file, operator and text,
+    and, among those, the nearest to the line it had (lines move when code above changes;
+    several mutants may share a text, e.g. ``1 → 2``)."""
+    chosen: set[int] = set()
+    for path, operator, original, mutated, line in survivors:
+        same = [
+            i
+            for i, m in enumerate(mutants)
+            if (m.path, m.operator, m.original, m.mutated) == (path, operator, original, mutated)
+        ]
+        if same:
+            nearest = min(abs(mutants[i].line - line) for i in same)
+            chosen.update(i for i in same if abs(mutants[i].line - line) == nearest)
+    return [m for i, m in enumerate(mutants) if i in chosen]

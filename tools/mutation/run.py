@@ -20,7 +20,7 @@ from .ast_mutator import Mutant
 from .ast_runner import run_ast
 from .modules import MODULES, by_tests, select
 from .mutmut_runner import run_mutmut
-from .report import Interrupted, Result, render, scores, survivor_keys, write_json
+from .report import Interrupted, Result, found_again, render, scores, survivors_of, write_json
 from .selftest import SelftestOracle
 from .workspace import ROOT, Workspace
 
@@ -90,14 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     only = None
     if args.survivors_of is not None:
         try:
-            keys = survivor_keys(args.survivors_of)
+            earlier = survivors_of(args.survivors_of)
         except (OSError, ValueError, KeyError) as error:
             print(f"cannot read {args.survivors_of}: {error}", file=sys.stderr)
             return 2
         args.no_mutmut = True
 
-        def only(m: Mutant) -> bool:
-            return (m.path, m.operator, m.original, m.mutated) in keys
+        def only(mutants: list[Mutant]) -> list[Mutant]:
+            return found_again(mutants, earlier)
 
     start = time.monotonic()
     oracle = SelftestOracle(enabled=not args.no_selftest)
