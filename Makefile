@@ -1,7 +1,8 @@
 # Two commands for a fresh machine with Python 3.11 and make:
 #   make demo   set up .venv on first use, then run the main job (walk-through, then the
 #               conformance suite against the reference engine, network side then UE side)
-#   make test   set up .venv on first use, then run the whole test suite
+#   make test   set up .venv on first use, then run the whole test suite (the 25 slowest
+#               tests are listed at the end)
 # Maintainers: make mutation [ARGS='--module screening --jobs 2 --limit 10'] (see README)
 PYTHON ?= python3
 VENV := .venv
@@ -31,7 +32,7 @@ demo: $(STAMP)
 		--declaration $$decl --token demo-token
 
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q --durations=25
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
