@@ -71,23 +71,28 @@ def test_wrong_party_is_refused_and_either_direction_allowed() -> None:
 )
 def test_invalid_messages_are_refused_without_change(message: object, reason: str) -> None:
     s = session("split-inference")
-    with pytest.raises(InvalidMessageError, match=reason):
+    with pytest.raises(InvalidMessageError, match=reason) as caught:
         s.accept("0", message)  # type: ignore[arg-type]
+    assert caught.value.step == "0"  # the refusal names the step
     assert s.state == "start" and s.history == ()
 
 
 def test_a_message_of_another_type_is_refused() -> None:
     s = session("split-inference")
     wrong = AiSplitInferenceRequest.from_wire(message_for(FLOWS["split-inference"].step("2a")))
-    with pytest.raises(InvalidMessageError, match="expected a SessionEstablishment, got a Ai"):
+    with pytest.raises(
+        InvalidMessageError, match="expected a SessionEstablishment, got a Ai"
+    ) as caught:
         s.accept("0", wrong)
+    assert caught.value.step == "0"
     s.accept("0", SessionEstablishment(session_id="s-1"))
 
 
 def test_an_action_step_carries_no_message() -> None:
     s = split_until("0", "1", "2a")
-    with pytest.raises(InvalidMessageError, match="carries no message"):
+    with pytest.raises(InvalidMessageError, match="carries no message") as caught:
         s.accept("3a", {"anything": 1})
+    assert caught.value.step == "3a"
     s.accept("3a")
 
 
