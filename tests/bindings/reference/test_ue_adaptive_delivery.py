@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pytest
 
 from ts26927.bindings.attachments import bytes_to_array
 from ts26927.bindings.base import Output, Refusal, Reply
@@ -22,14 +21,8 @@ from ts26927.conformance.builders.adaptive_delivery import (
 from ts26927.conformance.fixtures.models import model_fixture
 from ts26927.engine.delivery.encoder import canonical
 from ts26927.engine.onnxtools.digest import sha256
-from ts26927.engine.split.service import digits_service
 
 MODEL = "digits"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _warm() -> None:
-    digits_service()  # the UE's media comes from the embedded model: build it once
 
 
 def _packages(chain: str = "listed") -> list[bytes]:

@@ -14,16 +14,10 @@ from ts26927.bindings.reference import ReferenceOptions
 from ts26927.bindings.reference.ue_model_distribution import UeModelDistribution
 from ts26927.conformance.truth import truth
 from ts26927.engine.onnxtools.digest import sha256
-from ts26927.engine.split.service import digits_service
 
 DATA = truth("digits").fixture.data
 REFERENCE = "https://af.example.com/ai/p-1/service-access"
 MANIFEST = "https://af.example.com/ai/p-1/manifest.json"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _warm() -> None:
-    digits_service()  # the UE's media comes from the embedded model: build it once
 
 
 def _access(**change: Any) -> dict[str, Any]:

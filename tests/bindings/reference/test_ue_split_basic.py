@@ -5,11 +5,8 @@ trigger, the session it asks for and the codec chain it agrees, and a subset bey
 
 from __future__ import annotations
 
-import pytest
-
 from ts26927.bindings.reference import ReferenceOptions
 from ts26927.bindings.reference.ue_split_basic import UeBasicSplit
-from ts26927.engine.split.service import digits_service
 
 from .split_inference_inputs import (
     AMPLE,
@@ -22,11 +19,6 @@ from .split_inference_inputs import (
     ue_setup,
     unit_delivery,
 )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _warm() -> None:
-    digits_service()
 
 
 def test_basic_media_in_the_ue() -> None:

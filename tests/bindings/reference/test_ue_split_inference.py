@@ -40,11 +40,6 @@ from .split_inference_inputs import (
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _warm() -> None:
-    digits_service()
-
-
 # -- capabilities and requests ---------------------------------------------------------------
 def test_it_reports_the_capabilities_it_was_set_up_with() -> None:
     outputs = UeSplitInference(ue_setup()).begin()

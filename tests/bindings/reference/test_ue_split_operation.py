@@ -18,15 +18,9 @@ from ts26927.conformance.builders.registry import build
 from ts26927.conformance.builders.ue_split_operation import point_of
 from ts26927.conformance.context import CaseContext, Record
 from ts26927.conformance.truth import truth
-from ts26927.engine.split.service import digits_service
 from ts26927.engine.split.unit import decode_unit
 
 PARAMS = {"model": "digits", "sample": 6, "splitPoints": "relu1,relu2,dense1", "codecs": "ZSTD"}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _warm() -> None:
-    digits_service()  # the UE's media comes from the embedded model: build it once
 
 
 class Drive:

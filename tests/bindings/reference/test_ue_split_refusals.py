@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 
-import pytest
-
 from ts26927.bindings.reference.ue_split_basic import UeBasicSplit
 from ts26927.bindings.reference.ue_split_inference import UeSplitInference
 from ts26927.engine.onnxtools.digest import sha256
@@ -30,11 +28,6 @@ from .split_inference_inputs import (
     ue_setup,
     unit_delivery,
 )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _warm() -> None:
-    digits_service()
 
 
 # -- every other input it must refuse ----------------------------------------------------------
