@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ts26927.bindings.preambles import STATES
 from ts26927.flows import FLOWS
 from ts26927.flows.functions import Side
 from ts26927.flows.table import Step
@@ -23,7 +24,6 @@ from .fixtures.export import PREDEFINED_SPLIT_POINTS
 from .fixtures.models import fl_model_fixture, model_fixture, model_fixture_names
 from .fixtures.profiles import SERVICE_REQUIREMENTS, UE_CAPABILITIES
 from .ixit import ITEMS
-from .preamble import STATES
 from .refusals import IN_BAND_REFUSALS
 from .suite import load_suite
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ts26927.errors import DocumentError, SuiteError
+from ts26927.bindings.preambles import preamble_state
+from ts26927.errors import DocumentError, PreambleError, SuiteError
 from ts26927.flows import FLOWS
 from ts26927.models import wire_errors, wire_json
 
@@ -16,7 +17,6 @@ from .capabilities import NAMES as CAPABILITY_NAMES
 from .case import TestCase
 from .fixtures.models import model_fixture_names
 from .fixtures.profiles import SERVICE_REQUIREMENTS, UE_CAPABILITIES
-from .preamble import PreambleError, preamble_state
 
 #: The data fixtures a case may name, by role.
 FIXTURE_ROLES = {"ueCapabilities": UE_CAPABILITIES, "serviceRequirements": SERVICE_REQUIREMENTS}

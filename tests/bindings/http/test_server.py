@@ -15,6 +15,7 @@ from ts26927.bindings.http.running import running
 from ts26927.bindings.http.server import create_app
 from ts26927.bindings.http.sessions import SessionStore
 from ts26927.bindings.reference import ReferenceImplementation, factory
+from ts26927.conformance.preamble import with_fixture_digests
 from ts26927.errors import AttachmentError
 
 from .conftest import ALICE, example, open_session
@@ -151,6 +152,35 @@ def test_a_preamble_the_implementation_cannot_take_is_422(alice: httpx.Client) -
     problem(response, 422, "SETUP_REFUSED")
 
 
+@pytest.mark.parametrize(
+    ("preamble", "detail"),
+    [
+        ({"state": "no-such-state"}, "unknown preamble state 'no-such-state'"),
+        ({"state": "model-repository", "params": {}}, "model is required"),
+        ({"state": "ue-idle", "params": {"model": "digits"}}, "sets up the UE side"),
+        ({"state": "model-repository", "params": {"model": "digits", "colour": "red"}},
+         "unknown parameter 'colour'"),
+        ({"state": "model-repository", "params": {"model": "digits", "modelSha256": "0" * 64}},
+         "has SHA-256"),
+        ({"params": {"model": "digits"}}, "parameters without a state"),
+    ],
+)  # fmt: skip
+def test_a_preamble_the_reference_does_not_know_is_422(
+    alice: httpx.Client, preamble: dict, detail: str
+) -> None:
+    response = alice.post("/ts26927-model-delivery/v1/sessions", json={"preamble": preamble})
+    assert detail in problem(response, 422, "SETUP_REFUSED")["detail"]
+
+
+def test_the_preamble_the_runner_sends_is_taken(alice: httpx.Client) -> None:
+    params = with_fixture_digests({"model": "digits"})
+    response = alice.post(
+        "/ts26927-model-delivery/v1/sessions",
+        json={"preamble": {"state": "model-repository", "params": params}},
+    )
+    assert response.status_code == 201, response.text
+
+
 def test_a_session_creation_of_the_wrong_shape_is_400(alice: httpx.Client) -> None:
     body = problem(
         alice.post("/ts26927-model-delivery/v1/sessions", json={"preamble": 3, "extra": 1}),
@@ -167,6 +197,18 @@ def test_bad_query_unknown_path_and_method_are_problems(alice: httpx.Client) -> 
     problem(alice.get(f"{path}/steps", params={"after": "-1"}), 400, "INVALID_QUERY_PARAM")
     problem(alice.get("/ts26927-nothing/v1/sessions"), 404, "RESOURCE_NOT_FOUND")
     problem(alice.put(path), 405, "METHOD_NOT_ALLOWED")
+
+
+def test_the_token_is_checked_before_the_parameters(server_url: str, alice: httpx.Client) -> None:
+    # A client without a token learns nothing about the resources, not even their parameters.
+    path = open_session(alice)
+    for url in (f"{path}/steps?after=x", f"{path}/steps/x/attachments/model"):
+        anonymous = httpx.get(f"{server_url}{url}")
+        problem(anonymous, 401, "MISSING_TOKEN")
+        assert anonymous.headers["www-authenticate"].startswith("Bearer")
+        wrong = httpx.get(f"{server_url}{url}", headers={"Authorization": "Bearer nope"})
+        problem(wrong, 401, "INVALID_TOKEN")
+        problem(alice.get(url), 400, "INVALID_PARAM")
 
 
 def test_a_whole_delivery_and_its_attachment(alice: httpx.Client) -> None:

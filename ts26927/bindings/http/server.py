@@ -353,6 +353,12 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, error: RequestValidationError) -> Response:
+        # The framework checks path and query parameters before the endpoint runs; the
+        # token still comes first, so a client without one learns nothing of the resource.
+        try:
+            _token(request)
+        except Problem as refused:
+            return refused.response(request.url.path)
         invalid = []
         for item in error.errors():
             where, *rest = [str(part) for part in item.get("loc", ())]

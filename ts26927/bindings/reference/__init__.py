@@ -12,11 +12,13 @@ are refused), and every step it performs is checked too, so it never answers ill
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from typing import Any, Protocol
 
 from ts26927 import __version__
 from ts26927.bindings.base import ImplementationInfo, Output, Refusal, Reply
+from ts26927.bindings.preambles import MODEL_SHA256, preamble_state
 from ts26927.bindings.reference.adaptive_delivery import NetworkAdaptiveDelivery
 from ts26927.bindings.reference.federated_learning import NetworkFederatedLearning
 from ts26927.bindings.reference.model_delivery import NetworkModelDelivery
@@ -36,7 +38,7 @@ from ts26927.bindings.reference.ue_split_operation import UeSplitOperation
 from ts26927.engine.delivery.embedded import embedded_repository
 from ts26927.engine.delivery.repository import ModelRepository
 from ts26927.engine.split.service import split_service
-from ts26927.errors import ProtocolError, SetupError
+from ts26927.errors import PreambleError, ProtocolError, SetupError
 from ts26927.flows import FlowSession, get_flow
 from ts26927.flows.functions import Side
 
@@ -96,6 +98,7 @@ class ReferenceImplementation:
         make = self.players.get((flow, role))
         if make is None:
             raise SetupError(f"{case_id}: the {role} side of flow {flow!r} is not supported")
+        _check_preamble(case_id, role, state.get("state"), params)
         self.player = make(params, self.options)
         self.view = FlowSession(get_flow(flow), view=Side(role))
 
@@ -141,6 +144,44 @@ class ReferenceImplementation:
         for output in reply:
             view.accept(output.step, output.message)  # the reference never answers illegally
         return reply
+
+
+def _check_preamble(case_id: str, role: str, name: Any, params: dict[str, Any]) -> None:
+    """Refuse a preamble this implementation cannot honour: an unknown state or parameter,
+    a state of the other side, or a model whose digest is not that of the model held under
+    its name. No state (None) sets up the defaults."""
+    if name is None:
+        if params:
+            raise SetupError(f"{case_id}: preamble parameters without a state")
+        return
+    try:
+        preamble = preamble_state(str(name))
+        preamble.check(params)
+    except PreambleError as error:
+        raise SetupError(f"{case_id}: {error}") from None
+    if preamble.role != role:
+        raise SetupError(
+            f"{case_id}: preamble {name} sets up the {preamble.role} side, not the {role} side"
+        )
+    wanted = params.get(MODEL_SHA256)
+    if wanted is not None:
+        if not isinstance(wanted, str) or "model" not in params:
+            raise SetupError(f"{case_id}: {MODEL_SHA256} must be a string beside 'model'")
+        held = _model_sha256(_model(params))
+        if wanted.lower() != held:
+            raise SetupError(
+                f"{case_id}: the model {_model(params)!r} held here has SHA-256 {held}, "
+                f"not {wanted}"
+            )
+
+
+@cache
+def _model_sha256(name: str) -> str:
+    try:
+        model = split_service(name).model
+    except (KeyError, ValueError) as error:
+        raise SetupError(f"no model {name!r} is held here: {error}") from None
+    return hashlib.sha256(model.SerializeToString()).hexdigest()
 
 
 def _model(params: dict[str, Any]) -> str:
