@@ -7,7 +7,7 @@ it owns; a file it owns but no longer generates is stale and reported or removed
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -29,8 +29,16 @@ def write(directory: Path, files: dict[str, str], patterns: Iterable[str]) -> li
     return written
 
 
-def differences(directory: Path, files: dict[str, str], patterns: Iterable[str]) -> list[str]:
-    """Unified diffs and missing/stale notes between ``directory`` and ``files``."""
+def differences(
+    directory: Path,
+    files: dict[str, str],
+    patterns: Iterable[str],
+    *,
+    same: Callable[[str, str, str], bool] | None = None,
+) -> list[str]:
+    """Unified diffs and missing/stale notes between ``directory`` and ``files``.
+    ``same(relative, committed, generated)``, where given, may accept a file whose text
+    differs (e.g. measurements within their tolerance)."""
     out: list[str] = []
     for relative, content in files.items():
         path = directory / relative
@@ -38,7 +46,7 @@ def differences(directory: Path, files: dict[str, str], patterns: Iterable[str])
             out.append(f"missing: {relative}")
             continue
         actual = path.read_text(encoding="utf-8")
-        if actual != content:
+        if actual != content and not (same and same(relative, actual, content)):
             diff = difflib.unified_diff(
                 actual.splitlines(keepends=True),
                 content.splitlines(keepends=True),

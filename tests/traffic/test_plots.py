@@ -1,11 +1,14 @@
-"""Rendering: PNG and SVG that carry the figure's data digest, byte for byte reproducible."""
+"""Rendering: PNG and SVG that carry the figure's data digest and data, byte for byte
+reproducible."""
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import io
 import sys
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,6 +51,7 @@ def test_png_carries_the_digest_and_is_reproducible(figure: FigureData) -> None:
     content = plots.render(figure, "png")
     assert content.startswith(PNG_SIGNATURE)
     assert plots.embedded_digest(content) == figure.digest
+    assert plots.embedded_data(content) == figure.to_json()
     with Image.open(io.BytesIO(content)) as image:
         assert image.format == "PNG"
         assert image.text["Description"] == plots.description(figure)
@@ -62,9 +66,23 @@ def test_svg_is_xml_carrying_the_digest_and_is_reproducible(figure: FigureData) 
     root = ET.fromstring(content)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert plots.embedded_digest(content) == figure.digest
+    assert plots.embedded_data(content) == figure.to_json()
     assert root.findtext(f".//{DC}description") == plots.description(figure)
     assert root.find(f".//{DC}date") is None  # no date: the bytes do not change with the day
     assert plots.render(figure, "svg") == content
+
+
+def test_embedded_data_that_does_not_decode_is_none() -> None:
+    figure = FIGURES["fl-volume"]()
+    text = plots.description(figure).encode()
+    packed = text.split(b"zlib ")[1].rstrip(b".")
+    assert plots.embedded_data(b"<svg/>") is None
+    assert plots.embedded_data(text.replace(packed, b"bm90IHpsaWI=")) is None  # not zlib
+    assert plots.embedded_data(text.replace(packed, packed[:-12])) is None  # truncated
+    bomb = base64.b64encode(zlib.compress(b"[" + b" " * (plots.MAX_DATA_BYTES + 1) + b"]"))
+    assert plots.embedded_data(text.replace(packed, bomb)) is None
+    deep = base64.b64encode(zlib.compress(b"[" * 100_000))
+    assert plots.embedded_data(text.replace(packed, deep)) is None
 
 
 @needs_matplotlib

@@ -2,17 +2,19 @@
 
 Tables, figures and comparisons all come from :func:`ts26927.traffic.report.measurements`;
 the page names the model, inputs and scenario of every figure and the command that reproduces
-it. Figures are SVG files beside the page; the drift check compares the data digest each one
+it. Figures are SVG files beside the page; the drift check compares the data each one
 carries (:mod:`ts26927.traffic.plots`) with the regenerated data, so a newer matplotlib that
-draws the same data differently does not count as drift, while any change in a measurement
-does. Measured sizes of compressed units are shown to 4 significant digits, like the figures.
+draws the same data differently does not count as drift. Measured sizes of compressed units
+are shown to 4 significant digits, like the figures; the page and the figures are compared
+with the regenerated ones within the tolerance of a measurement (:mod:`ts26927.traffic.drift`),
+as another CPU may change a compressed size by a few bytes.
 """
 
 from __future__ import annotations
 
 from ts26927.docgen.common import _cell
 from ts26927.engine.onnxtools.codecs import CodecChain
-from ts26927.traffic import figures, rates
+from ts26927.traffic import drift, figures, rates
 from ts26927.traffic.comparison import Comparison, comparisons, coverage
 from ts26927.traffic.distribution import DistributionTraffic
 from ts26927.traffic.federated import FlTraffic
@@ -95,7 +97,8 @@ ts26927 traffic fl --model {SPLIT_MODEL} --ues {f.ues} --rounds {f.rounds} \\
 Zoo models carry seeded random weights (`--seed`), so their sizes after lossless compression
 are those of such weights, not of trained ones; raw and quantised sizes do not depend on them.
 Sizes through a chain with a lossless compressor (ZSTD) are shown to 4 significant digits: its
-output may differ by a few bytes where another CPU rounds a float differently.
+output may differ by a few bytes where another CPU rounds a float differently (the docs check
+compares this page and its figures with the regenerated ones within {drift.RELATIVE_TOLERANCE:.0%}).
 """
 
 
@@ -105,8 +108,7 @@ def _figure(shown: dict[str, FigureData], stem: str) -> str:
     notes = " ".join(figure.notes)
     return (
         f"![{figure.title}]({path})\n\n"
-        f"*{_cell(figure.title)}.* Source: {_cell(figure.source)}. {_cell(notes)} "
-        f"Data digest `{figure.digest[:16]}`.\n"
+        f"*{_cell(figure.title)}.* Source: {_cell(figure.source)}. {_cell(notes)}\n"
     )
 
 

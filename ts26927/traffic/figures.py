@@ -5,9 +5,9 @@ same object feeds the renderer (:mod:`.plots`), the generated docs page and its 
 its :attr:`~FigureData.digest` (SHA-256 of the canonical JSON) is written into every rendered
 file, and a committed figure whose digest differs from the regenerated data is stale.
 
-Values are rounded to :data:`SIGNIFICANT` significant digits: enough for any plot, and the
-measured sizes of compressed units then do not change a figure when a different CPU makes a
-float differ in its last bit.
+Values are rounded to :data:`SIGNIFICANT` significant digits: enough for any plot. (A
+different CPU can still move a measured size of compressed units across a rounding boundary;
+the drift check therefore compares numbers within a tolerance, see :mod:`.drift`.)
 """
 
 from __future__ import annotations
@@ -112,10 +112,13 @@ class FigureData:
             "panels": [p.to_json() for p in self.panels],
         }
 
+    def canonical(self) -> str:
+        """The figure as canonical JSON (sorted keys, no spaces)."""
+        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
+
     @property
     def digest(self) -> str:
-        canonical = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
 
 
 def _points(values: list[float | None]) -> tuple[float | None, ...]:

@@ -8,16 +8,20 @@ serialised by a lock because the reproducibility settings are matplotlib rc para
 are process-wide.
 
 Output is reproducible: SVG ids come from a fixed hash salt and no date is written. Every
-file carries the figure's data digest (SVG ``dc:description``, PNG ``Description`` text
-chunk), which is what the docs drift check compares: the bytes of a figure may change with
-the matplotlib version, the data it shows may not.
+file carries the figure's data digest and the data itself, as canonical JSON compressed with
+zlib in base64 (SVG ``dc:description``, PNG ``Description`` text chunk); that is what the docs
+drift check compares (see :mod:`.drift`): the bytes of a figure may change with the matplotlib
+version, the data it shows may not, beyond the tolerance of a measurement.
 """
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import re
 import threading
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -28,18 +32,43 @@ from ts26927.traffic.figures import FigureData, Panel
 FORMATS = ("png", "svg")
 _WIDTH_IN, _PANEL_HEIGHT_IN, _DPI = 8.0, 3.6, 110
 _DIGEST = re.compile(r"ts26927 figure data sha256 ([0-9a-f]{64})")
+# The data ends with a full stop: in a PNG the text chunk's CRC follows it directly, and
+# its bytes may look like base64.
+_DATA = re.compile(r"ts26927 figure data zlib ([A-Za-z0-9+/=]+)\.")
 _RENDERING = threading.Lock()
+#: Most bytes the embedded data may inflate to (a figure's data is a few kB).
+MAX_DATA_BYTES = 4 * 1024 * 1024
 
 
 def description(figure: FigureData) -> str:
-    """The text every rendered file carries: the title and the data digest."""
-    return f"{figure.title}. ts26927 figure data sha256 {figure.digest}"
+    """The text every rendered file carries: the title, the data digest and the data."""
+    packed = base64.b64encode(zlib.compress(figure.canonical().encode(), 9)).decode()
+    return (
+        f"{figure.title}. ts26927 figure data sha256 {figure.digest} "
+        f"ts26927 figure data zlib {packed}."
+    )
 
 
 def embedded_digest(content: bytes) -> str | None:
     """The data digest a rendered PNG or SVG carries, or None."""
     match = _DIGEST.search(content.decode("latin-1"))
     return match[1] if match else None
+
+
+def embedded_data(content: bytes) -> Any | None:
+    """The figure data (JSON) a rendered PNG or SVG carries, or None when it carries none or
+    none that decodes."""
+    match = _DATA.search(content.decode("latin-1"))
+    if not match:
+        return None
+    try:
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(base64.b64decode(match[1], validate=True), MAX_DATA_BYTES)
+        if inflater.unconsumed_tail:
+            return None
+        return json.loads(raw)
+    except (ValueError, zlib.error, RecursionError):
+        return None
 
 
 def render(figure: FigureData, fmt: str) -> bytes:
