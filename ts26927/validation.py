@@ -13,7 +13,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
-from ts26927.errors import DocumentError, InvalidDocumentError, Issue
+from ts26927.errors import InvalidDocumentError, Issue, MalformedDocumentError
 from ts26927.models import wire_errors, wire_json
 from ts26927.models.base import TsModel
 from ts26927.models.registry import get_type
@@ -100,8 +100,8 @@ def check(type_name: str, data: Any) -> list[Issue]:
 def load_json(text: str | bytes, source: str) -> Any:
     """Decode a JSON document, refusing oversize input, NaN/Infinity and duplicate keys."""
     if len(text) > MAX_DOCUMENT_BYTES:
-        raise DocumentError(source, f"larger than {MAX_DOCUMENT_BYTES} bytes")
+        raise MalformedDocumentError(source, f"larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
         return wire_json.loads(text, numbers="keep")
     except wire_json.JsonTextError as error:
-        raise DocumentError(source, f"not valid JSON: {error}") from None
+        raise MalformedDocumentError(source, f"not valid JSON: {error}") from None

@@ -59,20 +59,35 @@ def test_validate_reads_stdin(
     assert main(["validate", "SynchronizationInformation", "-"]) == 0
 
 
+def test_an_unknown_type_is_a_usage_error_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", "NoSuchType", _write(tmp_path, "{}")]) == 2
+    assert "unknown type 'NoSuchType'" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
-    ("args", "content", "message"),
+    ("content", "message"),
     [
-        (["validate", "NoSuchType"], "{}", "unknown type 'NoSuchType'"),
-        (["validate", "AiModelInformation"], "{not json", "not valid JSON"),
-        (["validate", "AiModelInformation"], b"\x00\xff", "not valid JSON"),
-        (["validate", "AiModelInformation"], "", "not valid JSON"),
+        ("{not json", "not valid JSON"),
+        (b"\x00\xff", "not valid JSON"),
+        ("", "not valid JSON"),
+        ("[" * 100_000, "nested too deeply"),
+        ("[" + "0," * 1_000_001 + "0]", "more than 1000000 values"),
     ],
 )
-def test_validate_usage_errors_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], content: str, message: str
+def test_a_document_that_is_not_json_within_the_limits_is_invalid_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | bytes, message: str
 ) -> None:
-    assert main([*args, _write(tmp_path, content)]) == 2
-    assert message in capsys.readouterr().err
+    path = _write(tmp_path, content)
+    assert main(["validate", "AiModelInformation", path]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"{path}: invalid AiModelInformation (1 error(s))\n  /: ")
+    assert message in out
+    assert main(["validate", "--json", "AiModelInformation", path]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False and report["errors"][0]["pointer"] == ""
+    assert message in report["errors"][0]["reason"]
 
 
 def test_validate_unreadable_file_exits_2(
@@ -158,8 +173,8 @@ def test_console_script_never_prints_a_traceback(tmp_path: Path) -> None:
         timeout=60,
         check=False,
     )
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr and "duplicate key 'a'" in done.stderr
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr + done.stdout and "duplicate key 'a'" in done.stdout
 
 
 def test_version_names_the_tr_edition(capsys: pytest.CaptureFixture[str]) -> None:

@@ -86,15 +86,24 @@ def test_check_reports_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 @pytest.mark.parametrize(
-    ("content", "args", "message"),
-    [("{", ["model-delivery"], "not valid JSON"), ("[]", ["nope"], "unknown flow 'nope'")],
+    ("content", "args", "message", "code"),
+    [
+        ("{", ["model-delivery"], "not valid JSON", 1),  # the trace is wrong
+        ("[" * 100_000, ["model-delivery"], "nested too deeply", 1),
+        ("[]", ["nope"], "unknown flow 'nope'", 2),  # the command is
+    ],
 )
-def test_check_usage_errors(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, args: list[str], message: str
+def test_check_invalid_traces_exit_1_and_usage_errors_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    args: list[str],
+    message: str,
+    code: int,
 ) -> None:
     path = tmp_path / "t.json"
     path.write_text(content)
-    assert main(["flows", "check", *args, str(path)]) == 2
+    assert main(["flows", "check", *args, str(path)]) == code
     assert message in capsys.readouterr().err
     assert main(["flows", "check", "model-delivery", str(tmp_path / "absent.json")]) == 2
 

@@ -8,8 +8,9 @@ from typing import BinaryIO
 from ts26927 import validation
 from ts26927.errors import DocumentError
 
-#: 0 success; 1 the thing checked is wrong (invalid document, stale files, failed check);
-#: 2 usage errors (unknown type, unreadable file, not JSON).
+#: 0 success; 1 the thing checked is wrong (a document that is not JSON within the limits or
+#: not of its type, stale files, a failed check); 2 usage errors (unknown type or flow, a file
+#: that cannot be read, an option file the command cannot use).
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 _CHUNK = 1 << 20

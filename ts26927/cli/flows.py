@@ -8,7 +8,7 @@ import sys
 
 from ts26927 import validation
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, read_document
-from ts26927.errors import DocumentError, UnknownFlowError
+from ts26927.errors import DocumentError, MalformedDocumentError, UnknownFlowError
 from ts26927.flows import FLOWS, get_flow
 from ts26927.flows.mermaid import sequence_diagram
 from ts26927.flows.table import Flow
@@ -101,6 +101,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         flow = get_flow(args.flow)
         trace = validation.load_json(*read_document(args.trace))
+    except MalformedDocumentError as error:
+        # Read, but not JSON within the limits: an invalid trace (exit 1), not a usage error.
+        print(f"ts26927 flows check: {error}", file=sys.stderr)
+        return EXIT_INVALID
     except (UnknownFlowError, DocumentError) as error:
         print(f"ts26927 flows check: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -9,7 +9,14 @@ from pathlib import Path
 
 from ts26927 import docgen, schemas, trace, validation, walkthrough
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, read_document
-from ts26927.errors import DocumentError, InvalidDocumentError, SchemaDriftError, UnknownTypeError
+from ts26927.errors import (
+    DocumentError,
+    InvalidDocumentError,
+    Issue,
+    MalformedDocumentError,
+    SchemaDriftError,
+    UnknownTypeError,
+)
 from ts26927.models import wire_json
 from ts26927.models.registry import TYPES, get_type
 from ts26927.resources import resource_path
@@ -27,32 +34,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
         get_type(args.type)
         data = validation.load_json(*read_document(args.file))
         validation.parse(args.type, data)
+    except MalformedDocumentError as error:
+        # Read, but not JSON within the limits: the input is invalid (exit 1), its one
+        # issue at the document's root.
+        return _invalid(args, [Issue("", error.reason)])
     except (UnknownTypeError, DocumentError) as error:
         print(f"ts26927 validate: {error}", file=sys.stderr)
         return EXIT_USAGE
     except InvalidDocumentError as error:
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "valid": False,
-                        "type": args.type,
-                        "errors": [i.to_dict() for i in error.issues],
-                    },
-                    indent=2,
-                )
-            )
-        else:
-            print(f"{args.file}: invalid {args.type} ({len(error.issues)} error(s))")
-            for issue in error.issues:
-                print(f"  {issue.pointer or '/'}: {issue.reason}")
-        return EXIT_INVALID
+        return _invalid(args, error.issues)
     print(
         json.dumps({"valid": True, "type": args.type})
         if args.json
         else f"{args.file}: valid {args.type}"
     )
     return EXIT_OK
+
+
+def _invalid(args: argparse.Namespace, issues: list[Issue]) -> int:
+    if args.json:
+        document = {"valid": False, "type": args.type, "errors": [i.to_dict() for i in issues]}
+        print(json.dumps(document, indent=2))
+    else:
+        print(f"{args.file}: invalid {args.type} ({len(issues)} error(s))")
+        for issue in issues:
+            print(f"  {issue.pointer or '/'}: {issue.reason}")
+    return EXIT_INVALID
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
@@ -127,8 +134,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             f"Limits: a document of at most {validation.MAX_DOCUMENT_BYTES // 2**20} MiB and "
             f"{wire_json.MAX_VALUES:,} values, numbers within IEEE 754 binary64 (no NaN or "
             f"infinities), no duplicate keys, UTF-8; the first {validation.MAX_ISSUES} "
-            "issues are listed and the rest counted. Exit 0 valid, 1 invalid, 2 unreadable "
-            "or over a limit."
+            "issues are listed and the rest counted. Exit 0 valid; 1 invalid (not JSON, over a "
+            "limit, or not of the type); 2 usage (unknown type, a file that cannot be read)."
         ),
     )
     p.add_argument("type", nargs="?", metavar="TYPE", help="type name (see --list)")

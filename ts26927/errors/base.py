@@ -38,6 +38,11 @@ class DocumentError(Ts26927Error, ValueError):
         super().__init__(f"{source}: {reason}")
 
 
+class MalformedDocumentError(DocumentError):
+    """A document that was read but is not JSON within the limits (syntax, encoding, size,
+    nesting, number of values): the input is wrong, not the way it was asked for."""
+
+
 class InvalidDocumentError(Ts26927Error, ValueError):
     """A JSON document that does not conform to its type; carries every issue found."""
 
