@@ -46,3 +46,15 @@ def test_an_http_target_needs_a_declaration_token_and_host(
 def test_an_unknown_scheme_names_the_three(declaration: str) -> None:
     with pytest.raises(TargetError, match="http://HOST:PORT"):
         load_target("ftp://x")
+
+
+@pytest.mark.parametrize(
+    "target", ["python:ts26927.bindings.reference:factory", "stdio:./harness --fast"]
+)
+def test_http_options_for_another_target_are_refused_not_ignored(
+    declaration: str, target: str
+) -> None:
+    with pytest.raises(TargetError, match="--declaration is for HTTP targets"):
+        load_target(target, declaration=declaration)
+    with pytest.raises(TargetError, match="--token is for HTTP targets"):
+        load_target(target, token="t")

@@ -93,8 +93,9 @@ def test_usage_errors_exit_2(
 
 def test_bad_model_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     not_onnx = _save(tmp_path, b"definitely not a model", "text.onnx")
-    assert main(["split", "analyze", not_onnx]) == 2
+    assert main(["split", "analyze", not_onnx]) == 1  # read, but not a model: invalid input
     assert "not an ONNX model" in capsys.readouterr().err
+    assert main(["split", "analyze", str(tmp_path / "absent.onnx")]) == 2  # usage
     broken = residual_model()
     broken.graph.node[0].op_type = "NoSuchOperator"
     assert main(["split", "analyze", _save(tmp_path, broken, "broken.onnx")]) == 1

@@ -35,6 +35,14 @@ def load_target(
     timeout_s: float = 60.0,
 ) -> Implementation:
     scheme, _, rest = target.partition(":")
+    if scheme not in ("http", "https") and (declaration is not None or token is not None):
+        # A python or stdio implementation declares itself (describe); an option it would
+        # silently ignore is a usage error, not a run under other assumptions.
+        option = "--declaration" if declaration is not None else "--token"
+        raise TargetError(
+            f"{target!r}: {option} is for HTTP targets; this implementation declares its "
+            "capabilities and choices itself"
+        )
     if scheme == "python":
         module_name, _, attribute = rest.partition(":")
         if not module_name or not attribute:

@@ -6,7 +6,7 @@ import sys
 from typing import BinaryIO
 
 from ts26927 import validation
-from ts26927.errors import DocumentError
+from ts26927.errors import DocumentError, MalformedDocumentError, MalformedModelError
 
 #: 0 success; 1 the thing checked is wrong (a document that is not JSON within the limits or
 #: not of its type, stale files, a failed check); 2 usage errors (unknown type or flow, a file
@@ -14,6 +14,15 @@ from ts26927.errors import DocumentError
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 _CHUNK = 1 << 20
+
+
+def exit_code(error: Exception, usage: tuple[type[Exception], ...]) -> int:
+    """EXIT_USAGE for the ``usage`` errors (a name or a file the command cannot use), else
+    EXIT_INVALID; content that was read but is malformed (a document that is not JSON within
+    the limits, bytes that are not an ONNX model) is always invalid input."""
+    if isinstance(error, MalformedDocumentError | MalformedModelError):
+        return EXIT_INVALID
+    return EXIT_USAGE if isinstance(error, usage) else EXIT_INVALID
 
 
 def _read_capped(handle: BinaryIO) -> bytes:

@@ -306,7 +306,15 @@ def cmd_fixtures_export(args: argparse.Namespace) -> int:
     if target.exists() and not target.is_dir():
         print(f"ts26927 conformance fixtures export: {target} is not a folder", file=sys.stderr)
         return EXIT_USAGE
-    manifest = export(target)
+    try:
+        manifest = export(target)
+    except OSError as error:
+        print(
+            f"ts26927 conformance fixtures export: cannot write to {target}: "
+            f"{error.strerror or error}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     total = sum(f["size"] for f in manifest["files"])
     print(
         f"wrote {len(manifest['files'])} files ({total / 1e6:.1f} MB) and manifest.json to {target}"

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from ts26927.cli.common import EXIT_OK, exit_code
 from ts26927.engine.delivery.embedded import embedded_repository
 from ts26927.engine.delivery.repository import ModelRepository
 from ts26927.errors import (
@@ -110,7 +110,7 @@ def _resolve(repository: ModelRepository, spec: str) -> str:
 
 def _fail(command: str, error: EngineError) -> int:
     print(f"ts26927 {command}: {error}", file=sys.stderr)
-    return EXIT_USAGE if isinstance(error, _USAGE_ERRORS) else EXIT_INVALID
+    return exit_code(error, _USAGE_ERRORS)
 
 
 def _si(value: float | None, unit: str = "") -> str:

@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Any
 
-from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from ts26927.cli.common import EXIT_INVALID, EXIT_OK, exit_code
 from ts26927.engine.embedded.inputs import deterministic_inputs
 from ts26927.engine.embedded.zoo import LIGHT, embedded_names, resolve
 from ts26927.engine.onnxtools import analysis as analysis_module
@@ -107,7 +107,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _fail(command: str, error: EngineError) -> int:
     print(f"ts26927 {command}: {error}", file=sys.stderr)
-    return EXIT_USAGE if isinstance(error, _USAGE_ERRORS) else EXIT_INVALID
+    return exit_code(error, _USAGE_ERRORS)
 
 
 def _dim(value: str) -> tuple[str, int]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ts26927.cli import traffic_plots
-from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from ts26927.cli.common import EXIT_OK, exit_code
 from ts26927.engine.delivery.embedded import embedded_repository
 from ts26927.engine.delivery.repository import ModelRepository
 from ts26927.engine.embedded.zoo import DIGITS, LIGHT, embedded_names, resolve
@@ -129,7 +129,7 @@ def _emit(
 
 def _fail(command: str, error: EngineError) -> int:
     print(f"ts26927 traffic {command}: {error}", file=sys.stderr)
-    return EXIT_USAGE if isinstance(error, _USAGE_ERRORS) else EXIT_INVALID
+    return exit_code(error, _USAGE_ERRORS)
 
 
 # -- human tables ----------------------------------------------------------------------------

@@ -18,6 +18,11 @@ class ModelLoadError(EngineError, ValueError):
         super().__init__(f"{source}: {reason}")
 
 
+class MalformedModelError(ModelLoadError):
+    """Bytes that were read but are not an ONNX model: the input is wrong, not the way it
+    was asked for."""
+
+
 class ModelCheckError(EngineError, ValueError):
     """An ONNX model that the ONNX checker (or our graph checks) refused."""
 

@@ -25,7 +25,13 @@ from onnx.external_data_helper import ExternalDataInfo, load_external_data_for_m
 
 from ts26927.engine.onnxtools.dtypes import from_onnx
 from ts26927.engine.onnxtools.limits import ModelLimits
-from ts26927.errors import ExternalDataError, ModelCheckError, ModelLoadError, ModelSizeError
+from ts26927.errors import (
+    ExternalDataError,
+    MalformedModelError,
+    ModelCheckError,
+    ModelLoadError,
+    ModelSizeError,
+)
 
 _EXTERNAL = onnx.TensorProto.EXTERNAL
 
@@ -125,10 +131,10 @@ def _parse(data: bytes, label: str) -> onnx.ModelProto:
     try:
         model = onnx.load_model_from_string(data)
     except (DecodeError, RuntimeError, ValueError) as error:
-        raise ModelLoadError(label, f"not an ONNX model ({error})") from None
+        raise MalformedModelError(label, f"not an ONNX model ({error})") from None
     # Protobuf accepts many byte strings (the empty one too) as a message of defaults.
     if model.ir_version <= 0 or not model.HasField("graph"):
-        raise ModelLoadError(label, "not an ONNX model (no IR version or no graph)")
+        raise MalformedModelError(label, "not an ONNX model (no IR version or no graph)")
     return model
 
 
