@@ -158,3 +158,9 @@ def test_a_run_against_a_mutant_does_not_succeed() -> None:
     assert not succeeded(results)
     reference = ReferenceImplementation()
     assert succeeded([run_case(c, reference, reference.describe()) for c in CASES.values()])
+
+
+@pytest.mark.parametrize("multiplier", [0.0, -1.0, float("nan"), float("inf")])
+def test_a_timeout_multiplier_that_cannot_be_waited_for_is_refused(multiplier: float) -> None:
+    with pytest.raises(ValueError, match="timeout_multiplier must be a positive number"):
+        RunParameters(timeout_multiplier=multiplier)

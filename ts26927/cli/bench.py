@@ -14,6 +14,7 @@ from ts26927.bench import fl_scale as fl_scale_bench
 from ts26927.bench import hostile as hostile_bench
 from ts26927.bench import http as http_bench
 from ts26927.bench import split as split_bench
+from ts26927.cli.argtypes import positive_int
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from ts26927.engine.embedded.zoo import LIGHT
 from ts26927.errors import EngineError
@@ -118,12 +119,6 @@ def _emit(result: dict, *, as_json: bool) -> int:
     return EXIT_OK if all(result["targets"].values()) else EXIT_INVALID
 
 
-def _positive(value: str) -> int:
-    if not value.isdecimal() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value!r}")
-    return int(value)
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``bench`` command and its subcommands to the ``ts26927`` parser."""
     bench = sub.add_parser("bench", help="benchmarks that print JSON (exit 1 if a target fails)")
@@ -138,15 +133,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the weights and input")
     p.add_argument(
-        "--stride", type=_positive, default=1, help="measure every N-th split point (default all)"
+        "--stride",
+        type=positive_int,
+        default=1,
+        help="measure every N-th split point (default all)",
     )
-    p.add_argument("--repeat", type=_positive, default=3, help="timed runs per split point")
+    p.add_argument("--repeat", type=positive_int, default=3, help="timed runs per split point")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_split)
 
     p = actions.add_parser("fl", help="federated aggregation of ResNet50-sized updates")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--clients", type=_positive, default=20, help="updates to aggregate")
+    p.add_argument("--clients", type=positive_int, default=20, help="updates to aggregate")
     p.add_argument("--seed", type=int, default=0, help="seed of the update values")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_fl)
@@ -157,12 +155,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
         "--clients",
-        type=_positive,
+        type=positive_int,
         nargs="+",
         default=list(fl_scale_bench.CLIENTS),
         help="simulated UEs per run (default 100 1000)",
     )
-    p.add_argument("--rounds", type=_positive, default=fl_scale_bench.ROUNDS, help="rounds")
+    p.add_argument("--rounds", type=positive_int, default=fl_scale_bench.ROUNDS, help="rounds")
     p.add_argument(
         "--backend",
         nargs="+",
@@ -182,7 +180,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the large model (default resnet50, the one the targets are set for)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the weights")
-    p.add_argument("--repeat", type=_positive, default=3, help="timed runs")
+    p.add_argument("--repeat", type=positive_int, default=3, help="timed runs")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_delivery)
 
@@ -197,10 +195,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "http", help="the REST binding's server in its own process under concurrent clients"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--clients", type=_positive, default=50, help="concurrent clients")
+    p.add_argument("--clients", type=positive_int, default=50, help="concurrent clients")
     p.add_argument(
         "--sessions-per-client",
-        type=_positive,
+        type=positive_int,
         default=4,
         help="split-inference sessions each client runs",
     )
@@ -209,6 +207,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = actions.add_parser("conformance", help="the whole conformance suite in process")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--repeat", type=_positive, default=3, help="timed runs of the suite")
+    p.add_argument("--repeat", type=positive_int, default=3, help="timed runs of the suite")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_conformance)

@@ -19,6 +19,7 @@ from ts26927.bindings.targets import (
     TargetError,
     load_target,
 )
+from ts26927.cli.argtypes import positive_float
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from ts26927.conformance.case import TestCase
 from ts26927.conformance.fixtures.export import export
@@ -348,7 +349,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--junit", help="write JUnit XML here")
     p.add_argument("--expectations", help="vendor-owned expected results (JSON)")
-    p.add_argument("--timeout-multiplier", type=float, default=1.0)
+    p.add_argument(
+        "--timeout-multiplier",
+        type=positive_float,
+        default=1.0,
+        help="scale every step's timeout (a slow machine or harness; default 1)",
+    )
     p.add_argument(
         "--jobs",
         type=_jobs,

@@ -11,6 +11,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from ts26927.cli.argtypes import port, positive_int
 from ts26927.cli.common import EXIT_OK, EXIT_USAGE
 
 #: Tokens the server accepts, comma-separated, when no --token is given.
@@ -77,7 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "serve", help="serve the network side over the REST binding (reference engine)"
     )
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8026)
+    p.add_argument("--port", type=port, default=8026, help="0 for any free port")
     p.add_argument(
         "--target",
         default=DEFAULT_TARGET,
@@ -96,5 +97,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="write the served implementation's declaration (ICS and IXIT) here, for "
         "conformance run --declaration",
     )
-    p.add_argument("--max-body", type=int, default=MAX_BODY_BYTES, help="bytes (413 above)")
+    p.add_argument(
+        "--max-body", type=positive_int, default=MAX_BODY_BYTES, help="bytes (413 above)"
+    )
     p.set_defaults(func=cmd_serve)

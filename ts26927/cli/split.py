@@ -9,6 +9,7 @@ import sys
 import time
 from typing import Any
 
+from ts26927.cli.argtypes import positive_int
 from ts26927.cli.common import EXIT_INVALID, EXIT_OK, exit_code
 from ts26927.engine.embedded.inputs import deterministic_inputs
 from ts26927.engine.embedded.zoo import LIGHT, embedded_names, resolve
@@ -117,12 +118,6 @@ def _dim(value: str) -> tuple[str, int]:
     return name, int(size)
 
 
-def _positive(value: str) -> int:
-    if not value.isdecimal() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value!r}")
-    return int(value)
-
-
 def _bindings(values: list[tuple[str, int]] | None) -> dict[str, int]:
     return dict(values or [])
 
@@ -217,7 +212,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="clause 5.1.2 topology",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the input (and weights)")
-    p.add_argument("--repeat", type=_positive, default=3, help="timed runs (median reported)")
+    p.add_argument("--repeat", type=positive_int, default=3, help="timed runs (median reported)")
     p.add_argument(
         "--random-weights", action="store_true", help="give a model file seeded random weights"
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 from functools import partial
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ts26927.cli import traffic_plots
+from ts26927.cli.argtypes import non_negative_float, positive_float, positive_int
 from ts26927.cli.common import EXIT_OK, exit_code
 from ts26927.engine.delivery.embedded import embedded_repository
 from ts26927.engine.delivery.repository import ModelRepository
@@ -217,32 +217,6 @@ def _print_fl(doc: dict[str, Any]) -> None:
 
 
 # -- argument types --------------------------------------------------------------------------
-def _positive_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not (math.isfinite(number) and number > 0):
-        raise argparse.ArgumentTypeError(f"expected a positive number, not {value!r}")
-    return number
-
-
-def _non_negative_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not (math.isfinite(number) and number >= 0):
-        raise argparse.ArgumentTypeError(f"expected zero or a positive number, not {value!r}")
-    return number
-
-
-def _positive_int(value: str) -> int:
-    if not value.isdecimal() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, not {value!r}")
-    return int(value)
-
-
 def _chain(value: str) -> str:
     try:
         return CodecChain.parse(value).name
@@ -298,39 +272,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     _common(p, "resnet50")
     p.add_argument(
         "--fps",
-        type=_positive_float,
+        type=positive_float,
         nargs="+",
         default=[30.0],
         help="frame rates, inferences per second (default 30)",
     )
     _codec_option(p, "codec chains")
     p.add_argument(
-        "--ue-gflops", type=_positive_float, default=100.0, help="UE compute, GFLOPS (default 100)"
+        "--ue-gflops", type=positive_float, default=100.0, help="UE compute, GFLOPS (default 100)"
     )
     p.add_argument(
         "--network-gflops",
-        type=_positive_float,
+        type=positive_float,
         default=10_000.0,
         help="network compute, GFLOPS (default 10000)",
     )
     p.add_argument(
-        "--uplink-mbps", type=_positive_float, default=50.0, help="uplink rate, Mbit/s (default 50)"
+        "--uplink-mbps", type=positive_float, default=50.0, help="uplink rate, Mbit/s (default 50)"
     )
     p.add_argument(
         "--latency-ms",
-        type=_non_negative_float,
+        type=non_negative_float,
         default=10.0,
         help="one-way uplink latency, ms (default 10)",
     )
     p.add_argument(
         "--budget-ms",
-        type=_positive_float,
+        type=positive_float,
         default=100.0,
         help="end-to-end latency budget, ms (default 100)",
     )
     p.add_argument(
         "--samples",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_SAMPLES,
         help=f"held-out digits or seeded inputs to measure on (default "
         f"{DEFAULT_SAMPLES}; image models use every sample photo)",
@@ -355,15 +329,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     _common(p, DIGITS)
     p.add_argument(
         "--link-mbps",
-        type=_positive_float,
+        type=positive_float,
         nargs="+",
         default=[10.0, 50.0, 100.0, 1000.0],
         help="downlink rates, Mbit/s (default 10 50 100 1000)",
     )
     p.add_argument(
-        "--deadline-s", type=_positive_float, default=10.0, help="delivery deadline, s (default 10)"
+        "--deadline-s", type=positive_float, default=10.0, help="delivery deadline, s (default 10)"
     )
-    p.add_argument("--ues", type=_positive_int, default=100, help="number of UEs (default 100)")
+    p.add_argument("--ues", type=positive_int, default=100, help="number of UEs (default 100)")
     traffic_plots.add_option(p, "delivery-time")
     p.set_defaults(func=cmd_distribution)
 
@@ -376,14 +350,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "trained update; other models count their float32 weights as a full-model update.",
     )
     _common(p, DIGITS)
-    p.add_argument("--ues", type=_positive_int, default=10, help="UEs per round (default 10)")
-    p.add_argument("--rounds", type=_positive_int, default=10, help="rounds (default 10)")
+    p.add_argument("--ues", type=positive_int, default=10, help="UEs per round (default 10)")
+    p.add_argument("--rounds", type=positive_int, default=10, help="rounds (default 10)")
     p.add_argument(
-        "--deadline-s", type=_positive_float, default=10.0, help="round deadline, s (default 10)"
+        "--deadline-s", type=positive_float, default=10.0, help="round deadline, s (default 10)"
     )
     p.add_argument(
         "--epochs",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         help="local epochs of the digits update (default 1)",
     )

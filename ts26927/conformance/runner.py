@@ -20,6 +20,7 @@ kept for faults of the harness or of the suite itself.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -50,6 +51,14 @@ class RunParameters:
     """Run parameters, kept apart from the IUT's capabilities (ICS) and choices (IXIT)."""
 
     timeout_multiplier: float = 1.0
+
+    def __post_init__(self) -> None:
+        # A zero, negative or non-finite multiplier would give every step a timeout that
+        # cannot be waited for.
+        if not (math.isfinite(self.timeout_multiplier) and self.timeout_multiplier > 0):
+            raise ValueError(
+                f"timeout_multiplier must be a positive number, not {self.timeout_multiplier!r}"
+            )
 
 
 class _Stop(Exception):
