@@ -68,25 +68,31 @@ def _mutated(unit: bytes, what: str) -> bytes:
     )
 
 
+_REFUSALS = (
+    "magic",
+    "version",
+    "reserved",
+    "non-zero padding",
+    "more padding than needed",
+    "trailing byte",
+    "truncated",
+    "altered byte",
+    "content a byte short",
+    "content a byte long",
+)
+
+
 @pytest.mark.parametrize(
-    "what",
+    ("chain", "what"),
     [
-        "magic",
-        "version",
-        "reserved",
-        "non-zero padding",
-        "more padding than needed",
-        "trailing byte",
-        "truncated",
-        "altered byte",
-        "content a byte short",
-        "content a byte long",
+        (chain, what)
+        for chain in ("NONE", "INT8+ZSTD", "LZ4", "SNAPPY")
+        for what in _REFUSALS
+        # Without a lossless codec the content is the payload: no content length to break.
+        if not (chain == "NONE" and what.startswith("content"))
     ],
 )
-@pytest.mark.parametrize("chain", ["NONE", "INT8+ZSTD", "LZ4", "SNAPPY"])
 def test_both_decoders_refuse_what_the_page_says_is_refused(chain: str, what: str) -> None:
-    if what.startswith("content") and chain == "NONE":
-        pytest.skip("no lossless codec: the content is the payload")
     arrays = {"a": sample("FLOAT", (3, 5), chain, 3), "b": sample("INT16", (7,), chain, 4)}
     bad = _mutated(reference(arrays, chain), what)
     with pytest.raises(ValueError):
