@@ -181,7 +181,7 @@ def _fidelity_section() -> list[str]:
         "",
         "For every step, the information items its TR sentence names (exact phrases), the "
         "message properties that carry them, and our reading where the TR is ambiguous or no "
-        "property carries an item (generated from `ts26927/flows/fidelity.py`).",
+        "property carries an item (generated from `ts26927/flows/fidelity/`).",
     ]
     for flow in FLOWS.values():
         lines += [
