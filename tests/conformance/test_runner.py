@@ -149,7 +149,7 @@ def test_verdicts_are_ordered(verdict: Verdict) -> None:
 
 
 def test_a_run_against_a_mutant_does_not_succeed() -> None:
-    from ts26927.conformance.mutants import MUTANTS
+    from ts26927.conformance.network_side import MUTANTS
     from ts26927.conformance.report import succeeded
 
     spec = next(m for m in MUTANTS if m.name == "wrong-output")

@@ -1,8 +1,9 @@
 """The suite proves itself, both ways.
 
-- **Sharp:** every deliberately broken implementation (:mod:`.mutants`) fails the case
-  written for it, at the step where its defect shows; every broken harness program
-  (:mod:`.broken_harnesses`) gets its error or timeout verdict.
+- **Sharp:** every deliberately broken implementation (:mod:`.network_side` and
+  :mod:`.ue_side`, on the machinery of :mod:`.mutants`) fails the case written for it, at
+  the step where its defect shows; every broken harness program (:mod:`.broken_harnesses`)
+  gets its error or timeout verdict.
 - **Fair:** the reference passes every case, and so does every legal variant
   (:mod:`.variants`) — the reference making another choice the TR allows — on every case
   of the workflows it varies. A suite that fails a legal variant is as broken as one that
@@ -23,8 +24,8 @@ from ts26927.errors import HarnessError
 
 from .broken_harnesses import BROKEN_HARNESSES, BrokenHarness
 from .case import TestCase
-from .mutants import MUTANTS as NETWORK_MUTANTS
 from .mutants import MutantSpec
+from .network_side import MUTANTS as NETWORK_MUTANTS
 from .runner import RunParameters, run_case
 from .ue_side import MUTANTS as UE_MUTANTS
 from .ue_side import VARIANTS as UE_VARIANTS

@@ -1,7 +1,7 @@
 """Legal variants: the reference engine making another choice the TR allows, each of which
 every case must pass — proof that the suite judges by the TR and by what an
 implementation declares, never by the reference's own choices. (Their counterparts, the
-mutants the suite must catch, are in :mod:`.mutants`.)"""
+mutants the suite must catch, are in :mod:`.network_side`.)"""
 
 from __future__ import annotations
 

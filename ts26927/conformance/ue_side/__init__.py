@@ -1,6 +1,6 @@
 """The UE side under test: the mutants and legal variants of the reference UE, one module
 per workflow (each exports ``MUTANTS`` and ``VARIANTS``). The self-test runs them beside the
-network-side ones of :mod:`..mutants` and :mod:`..variants`."""
+network-side ones of :mod:`..network_side` and :mod:`..variants`."""
 
 from __future__ import annotations
 
