@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import secrets
+import socket
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -37,21 +38,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except TargetError as error:
         print(f"ts26927 serve: {error}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        # Listen before anything is written or built: a port in use (or a host this machine
+        # does not have) is a usage error, and port 0 is resolved to the one bound.
+        listener = _listen(args.host, args.port)
+    except OSError as error:
+        print(
+            f"ts26927 serve: cannot listen on {args.host}:{args.port}: {error.strerror or error}",
+            file=sys.stderr,
+        )
+        first.stop()
+        return EXIT_USAGE
     tokens = list(args.token or [])
     tokens += [t for t in os.environ.get(TOKENS_ENV, "").split(",") if t.strip()]
     if not tokens:
         tokens = [secrets.token_urlsafe(32)]  # issued for this run
         print(f"token for this run: {tokens[0]}", file=sys.stderr)
-    if args.token_file:
-        Path(args.token_file).write_text(tokens[0] + "\n", encoding="utf-8")
-    if args.declaration:
-        info = first.describe()
-        # The binding serves the network side: declare that side only, so that a run
-        # reports the UE-role cases as not applicable rather than inconclusive.
-        network = replace(info, capabilities=info.capabilities - SIDE_CAPABILITIES["UE"])
-        document = declaration_of(network)
-        Path(args.declaration).write_text(json.dumps(document, indent=2) + "\n", "utf-8")
+    info = first.describe()
     first.stop()
+    # The binding serves the network side: declare that side only, so that a run reports
+    # the UE-role cases as not applicable rather than inconclusive.
+    network = replace(info, capabilities=info.capabilities - SIDE_CAPABILITIES["UE"])
+    outputs = {
+        args.token_file: tokens[0] + "\n",
+        args.declaration: json.dumps(declaration_of(network), indent=2) + "\n",
+    }
+    for path, text in outputs.items():
+        if not path:
+            continue
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(f"ts26927 serve: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+            listener.close()
+            return EXIT_USAGE
 
     def factory() -> Implementation:  # one implementation per session
         return load_target(args.target)
@@ -61,13 +81,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # for it (and times out on a loaded machine).
         split_service("digits")
     app = create_app(factory, tokens, max_body=args.max_body)
+    bound = listener.getsockname()[1]
+    host = f"[{args.host}]" if ":" in args.host else args.host
     print(
-        f"serving {args.target} on http://{args.host}:{args.port} (Ctrl-C stops, letting "
+        f"serving {args.target} on http://{host}:{bound} (Ctrl-C stops, letting "
         "requests in flight finish)",
         file=sys.stderr,
     )
-    uvicorn.Server(config(app, args.host, args.port)).run()
+    uvicorn.Server(config(app, args.host, bound)).run(sockets=[listener])
     return EXIT_OK
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host``:``port`` (IPv6 when the host is an IPv6 address)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
