@@ -50,23 +50,6 @@ def information(record: Record) -> dict[str, Any]:
     return record.message["intermediateDataInformation"]  # type: ignore[index]
 
 
-def ue_fixture(monkeypatch: pytest.MonkeyPatch, memory_mb: float) -> str:
-    description, ue = profiles.UE_CAPABILITIES["ue-ample"]
-    changed = {
-        **ue,
-        "processingCapabilities": {**ue["processingCapabilities"], "memory": memory_mb},
-    }
-    monkeypatch.setitem(profiles.UE_CAPABILITIES, "ue-test", (description, changed))
-    return "ue-test"
-
-
-def service_fixture(monkeypatch: pytest.MonkeyPatch, **changes: Any) -> str:
-    description, service = profiles.SERVICE_REQUIREMENTS["service-digits"]
-    changed = {k: v for k, v in {**service, **changes}.items() if v is not None}
-    monkeypatch.setitem(profiles.SERVICE_REQUIREMENTS, "service-test", (description, changed))
-    return "service-test"
-
-
 def edit_model(record: Record, edit: Callable[[onnx.ModelProto], None]) -> None:
     """The record's UE sub-model, edited, under its true size and SHA-256."""
     model = onnx.load_from_string(record.attachments["model"])

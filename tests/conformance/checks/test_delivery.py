@@ -13,12 +13,12 @@ import pytest
 from ts26927.bindings.attachments import array_to_bytes, bytes_to_array
 from ts26927.conformance.checks import CheckFailed, run_check
 from ts26927.conformance.context import CaseContext, Record
-from ts26927.conformance.fixtures import profiles
 from ts26927.conformance.truth import truth
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.engine.onnxtools.digest import sha256
 from ts26927.models.units import BYTES_PER_MB
 
+from .profile_edits import edited_service, edited_ue
 from .recorded import Seen, seen
 
 DELIVERY = "5.2.2.2.1-model-delivery-001"
@@ -268,21 +268,6 @@ def _fits() -> Seen:
     return seen(DELIVERY, "model-fits-ue", "2")
 
 
-def _ue_with_memory(monkeypatch: pytest.MonkeyPatch, memory_mb: float) -> str:
-    description, ue = profiles.UE_CAPABILITIES["ue-ample"]
-    processing = {**ue["processingCapabilities"], "memory": memory_mb}
-    changed = {**ue, "processingCapabilities": processing}
-    monkeypatch.setitem(profiles.UE_CAPABILITIES, "ue-test", (description, changed))
-    return "ue-test"
-
-
-def _service_with_floor(monkeypatch: pytest.MonkeyPatch, floor: float) -> str:
-    description, service = profiles.SERVICE_REQUIREMENTS["service-digits"]
-    changed = {**service, "minimumServiceInferenceAccuracy": floor}
-    monkeypatch.setitem(profiles.SERVICE_REQUIREMENTS, "service-test", (description, changed))
-    return "service-test"
-
-
 def test_the_digits_model_fits_an_ample_ue() -> None:
     check = _fits()
     check.run(check.fresh()[0])
@@ -327,7 +312,7 @@ def test_weights_beyond_the_ue_memory_fail() -> None:
 def test_memory_just_enough_for_the_weights(
     monkeypatch: pytest.MonkeyPatch, factor: float, passes: bool
 ) -> None:
-    ue = _ue_with_memory(monkeypatch, truth("digits").parameter_bytes / BYTES_PER_MB * factor)
+    ue = edited_ue(monkeypatch, memory_mb=truth("digits").parameter_bytes / BYTES_PER_MB * factor)
     check = _fits()
     ctx, _ = check.fresh(fixtures={"ueCapabilities": ue})
     if passes:
@@ -350,7 +335,9 @@ def test_the_accuracy_floor_allows_a_point(
 ) -> None:
     measured = truth("digits").accuracy(None, CodecChain.parse("NONE"))
     assert measured is not None
-    service = _service_with_floor(monkeypatch, measured + above * ACCURACY_TOLERANCE)
+    service = edited_service(
+        monkeypatch, minimumServiceInferenceAccuracy=measured + above * ACCURACY_TOLERANCE
+    )
     check = _fits()
     ctx, _ = check.fresh(fixtures={"serviceRequirements": service})
     if passes:

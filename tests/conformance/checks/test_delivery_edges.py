@@ -8,12 +8,12 @@ from __future__ import annotations
 import pytest
 
 from ts26927.conformance.checks import CheckFailed
-from ts26927.conformance.fixtures import profiles
 from ts26927.conformance.truth import truth
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.models.units import BYTES_PER_MB
 
 from .edges import beyond, exact_edge
+from .profile_edits import edited_service, edited_ue
 from .recorded import seen
 
 DELIVERY = "5.2.2.2.1-model-delivery-001"
@@ -44,24 +44,11 @@ def test_an_accuracy_exactly_a_point_off_passes(sign: float) -> None:
         check.run(ctx)
 
 
-def _with(monkeypatch: pytest.MonkeyPatch, table: dict, base: str, edit: dict) -> str:
-    description, document = table[base]
-    monkeypatch.setitem(table, "edge-test", (description, {**document, **edit}))
-    return "edge-test"
-
-
 def test_memory_exactly_the_weights_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     weights_mb = truth("digits").parameter_bytes / BYTES_PER_MB
-    _, ue = profiles.UE_CAPABILITIES["ue-ample"]
     larger, smaller = beyond(weights_mb, 0.0), beyond(weights_mb, 1e9)
     for memory, passes in ((weights_mb, True), (larger, True), (smaller, False)):
-        processing = {**ue["processingCapabilities"], "memory": memory}
-        name = _with(
-            monkeypatch,
-            profiles.UE_CAPABILITIES,
-            "ue-ample",
-            {"processingCapabilities": processing},
-        )
+        name = edited_ue(monkeypatch, memory_mb=memory)
         check = seen(DELIVERY, "model-fits-ue", "2")
         ctx, _ = check.fresh(fixtures={"ueCapabilities": name})
         if passes:
@@ -77,12 +64,7 @@ def test_a_floor_exactly_a_point_above_the_measured_accuracy_passes(
     measured = _measured()
     floor = exact_edge(lambda f: f - ACCURACY_TOLERANCE, measured, measured + ACCURACY_TOLERANCE)
     for value, passes in ((floor, True), (beyond(floor, 0.0), False)):
-        name = _with(
-            monkeypatch,
-            profiles.SERVICE_REQUIREMENTS,
-            "service-digits",
-            {"minimumServiceInferenceAccuracy": value},
-        )
+        name = edited_service(monkeypatch, minimumServiceInferenceAccuracy=value)
         check = seen(DELIVERY, "model-fits-ue", "2")
         ctx, _ = check.fresh(fixtures={"serviceRequirements": name})
         if passes:

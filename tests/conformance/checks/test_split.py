@@ -22,6 +22,7 @@ from ts26927.conformance.context import CaseContext, Record
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.engine.split.unit import decode_unit, encode_unit
 
+from .profile_edits import edited_ue
 from .recorded import Seen, seen
 from .split_support import (
     BASIC,
@@ -36,7 +37,6 @@ from .split_support import (
     rename_outputs,
     scale_weights,
     sigmoid_for_softmax,
-    ue_fixture,
 )
 
 
@@ -82,7 +82,8 @@ def test_a_sub_model_just_within_the_ue_memory(
     monkeypatch: pytest.MonkeyPatch, factor: float, passes: bool
 ) -> None:
     check = seen(DECIDED, "split-subset", "13")
-    ue = ue_fixture(monkeypatch, 0.026540 * factor)  # 26284 bytes of weights, a 256-byte tensor
+    # 26284 bytes of weights and a 256-byte tensor.
+    ue = edited_ue(monkeypatch, memory_mb=0.026540 * factor)
     ctx, _ = check.fresh(fixtures={"ueCapabilities": ue})
     if passes:
         check.run(ctx)

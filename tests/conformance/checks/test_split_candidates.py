@@ -9,6 +9,7 @@ from ts26927.conformance.truth import truth
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.models.units import BYTES_PER_KB
 
+from .profile_edits import edited_service, edited_ue
 from .split_support import (
     ACCURACY_TOLERANCE,
     FLOP_SLACK,
@@ -18,8 +19,6 @@ from .split_support import (
     candidate_at,
     fails,
     offered,
-    service_fixture,
-    ue_fixture,
     ue_side_bounds,
     unit_bytes,
 )
@@ -62,7 +61,7 @@ def test_a_missing_accuracy_fails_under_a_floor_only(monkeypatch: pytest.MonkeyP
     ctx, _ = check.fresh()
     del candidate_at(ctx)["accuracy"]
     fails(check, ctx, r"candidates/0 \(6/NONE\): accuracy is missing, and the service requires")
-    service = service_fixture(monkeypatch, minimumServiceInferenceAccuracy=None)
+    service = edited_service(monkeypatch, minimumServiceInferenceAccuracy=None)
     ctx, _ = check.fresh(fixtures={"serviceRequirements": service})
     del candidate_at(ctx)["accuracy"]
     check.run(ctx)
@@ -128,7 +127,7 @@ def test_total_latency_is_mandatory_under_a_budget_only(monkeypatch: pytest.Monk
     ctx, _ = check.fresh()
     del candidate_at(ctx)["totalLatency"]
     fails(check, ctx, "totalLatency is missing, and the service has a latency budget")
-    service = service_fixture(monkeypatch, maximumServiceInferenceLatency=None)
+    service = edited_service(monkeypatch, maximumServiceInferenceLatency=None)
     ctx, _ = check.fresh(fixtures={"serviceRequirements": service})
     del candidate_at(ctx)["totalLatency"]
     check.run(ctx)
@@ -208,7 +207,7 @@ def test_the_announced_memory_within_the_ue_s(monkeypatch: pytest.MonkeyPatch) -
     check = offered()
     ctx, _ = check.fresh()
     low, high, _ = ue_side_bounds(ctx)
-    ue = ue_fixture(monkeypatch, (low + high) / 2)  # the sub-model fits, at the least
+    ue = edited_ue(monkeypatch, memory_mb=(low + high) / 2)  # the sub-model fits, at the least
     ctx, _ = check.fresh(fixtures={"ueCapabilities": ue})
     candidate_at(ctx)["ueProfile"]["memory"] = high
     fails(check, ctx, f"ueProfile.memory {high} MB exceeds the UE's {(low + high) / 2:g} MB")

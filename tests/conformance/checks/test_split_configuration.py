@@ -9,6 +9,7 @@ import pytest
 from ts26927.conformance.truth import truth
 from ts26927.engine.onnxtools.codecs import CodecChain
 
+from .profile_edits import edited_service
 from .recorded import Seen, seen
 from .split_support import (
     ACCURACY_TOLERANCE,
@@ -18,7 +19,6 @@ from .split_support import (
     OPERATION,
     fails,
     information,
-    service_fixture,
 )
 
 
@@ -128,7 +128,7 @@ def test_the_accuracy_floor_allows_a_point(
 ) -> None:
     measured = truth("digits").accuracy(None, CodecChain.parse("NONE"))
     assert measured is not None
-    service = service_fixture(
+    service = edited_service(
         monkeypatch, minimumServiceInferenceAccuracy=measured + above * ACCURACY_TOLERANCE
     )
     check = _decided()

@@ -10,11 +10,11 @@ import pytest
 
 from ts26927.conformance.checks import CheckFailed
 from ts26927.conformance.context import CaseContext
-from ts26927.conformance.fixtures import profiles
 from ts26927.conformance.truth import truth
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.models.units import BYTES_PER_KB
 
+from .profile_edits import edited_ue
 from .recorded import Seen
 from .split_support import (
     ACCURACY_TOLERANCE,
@@ -149,20 +149,11 @@ def test_the_memory_message_names_both_bounds() -> None:
     fails(check, ctx, re.escape(reason).replace(r"\.\*", ".*"))
 
 
-def _ue(monkeypatch: pytest.MonkeyPatch, **changes: Any) -> str:
-    description, ue = profiles.UE_CAPABILITIES["ue-ample"]
-    changed = {k: v for k, v in {**ue, **changes}.items() if v is not None}
-    monkeypatch.setitem(profiles.UE_CAPABILITIES, "ue-test", (description, changed))
-    return "ue-test"
-
-
 def test_the_announced_memory_may_be_all_the_ue_has(monkeypatch: pytest.MonkeyPatch) -> None:
     check = offered()
     ctx, _ = check.fresh()
     _, high, _ = ue_side_bounds(ctx)
-    ue = profiles.UE_CAPABILITIES["ue-ample"][1]
-    processing = {**ue["processingCapabilities"], "memory": high}
-    fixture = _ue(monkeypatch, processingCapabilities=processing)
+    fixture = edited_ue(monkeypatch, memory_mb=high)
     ctx, _ = check.fresh(fixtures={"ueCapabilities": fixture})
     candidate_at(ctx)["ueProfile"]["memory"] = high
     _passes(check, ctx)
@@ -172,7 +163,7 @@ def test_a_ue_that_states_no_processing_capabilities_is_not_held_to_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     check = offered()
-    fixture = _ue(monkeypatch, processingCapabilities=None)
+    fixture = edited_ue(monkeypatch, processingCapabilities=None)
     ctx, _ = check.fresh(fixtures={"ueCapabilities": fixture})
     for key in ("ueInferenceLatency", "totalLatency"):  # no compute: no floor from it
         candidate_at(ctx).pop(key, None)
@@ -187,7 +178,7 @@ def test_a_lossless_coder_may_bring_a_candidate_within_the_budget(
     # A lossless coder may halve them (the suite cannot know how well another coder does),
     # so the ZSTD candidate may still meet the budget and must not be called infeasible.
     check = offered()
-    slow = _ue(monkeypatch, connectionCapabilities="4 Kbps")
+    slow = edited_ue(monkeypatch, connectionCapabilities="4 Kbps")
     ctx, _ = check.fresh(fixtures={"ueCapabilities": slow})
     message = ctx.records[-1].message
     assert message is not None

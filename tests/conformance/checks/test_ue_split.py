@@ -14,10 +14,10 @@ from ts26927.bindings.attachments import array_to_bytes, bytes_to_array
 from ts26927.conformance.agreement import agreed, model_truth, sample_index
 from ts26927.conformance.checks import CheckFailed
 from ts26927.conformance.context import CaseContext, Record
-from ts26927.conformance.fixtures import profiles
 from ts26927.engine.onnxtools.codecs import CodecChain
 from ts26927.engine.split.unit import decode_unit, encode_unit
 
+from .profile_edits import edited_ue
 from .recorded import Seen, seen
 
 UE_FIRST = "5.2.3.2-split-inference-013"  # the network decides, INT8 agreed
@@ -484,11 +484,10 @@ def _select(record: Record, ctx: CaseContext, identifier: str) -> None:
 def test_a_lossless_coder_may_bring_the_transfer_within_the_budget(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    description, ue = profiles.UE_CAPABILITIES["ue-ample"]
-    slow = {**ue, "connectionCapabilities": "4 Kbps"}  # 40 bytes of dense3: >= 80 ms plain
-    monkeypatch.setitem(profiles.UE_CAPABILITIES, "ue-test", (description, slow))
+    # 40 bytes of dense3 over 4 kbit/s: at least 80 ms without a coder.
+    slow = edited_ue(monkeypatch, connectionCapabilities="4 Kbps")
     call = seen(SELECTS, "ue-selection", "6b")
-    ctx, record = call.fresh(fixtures={"ueCapabilities": "ue-test"})
+    ctx, record = call.fresh(fixtures={"ueCapabilities": slow})
     _fails(call, ctx, record, r"'after-dense3/NONE', which it cannot run: .*exceeds the 50 ms")
     _select(record, ctx, "after-dense3/ZSTD")  # another coder may halve it: >= 40 ms
     call.run(ctx, record)
