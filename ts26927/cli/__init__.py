@@ -3,8 +3,9 @@
 Each module listed in ``COMMANDS`` adds its subcommands through ``register(subparsers)``;
 each subcommand sets ``func(args) -> exit code``.
 
-Exit codes: 0 success, 1 the thing checked is wrong (invalid document, stale schemas),
-2 usage errors (unknown type, unreadable file, not JSON).
+Exit codes: 0 success; 1 the thing checked is wrong (a document that is not JSON within the
+limits or not of its type, bytes that are not an ONNX model, stale schemas, a failed case);
+2 usage errors (an unknown name, a file that cannot be read or written, a bad option value).
 """
 
 from __future__ import annotations

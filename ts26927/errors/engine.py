@@ -10,7 +10,8 @@ class EngineError(Ts26927Error):
 
 
 class ModelLoadError(EngineError, ValueError):
-    """A model that could not be read as ONNX at all (unreadable, not ONNX, empty)."""
+    """A model that could not be read as ONNX at all (unreadable; not ONNX or empty: see
+    :class:`MalformedModelError`)."""
 
     def __init__(self, source: str, reason: str) -> None:
         self.source = source
