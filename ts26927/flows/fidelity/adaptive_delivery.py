@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ts26927.flows.fidelity.items import Item, read, to
-from ts26927.flows.fidelity.readings import INFERENCING, OUTPUT
+from ts26927.flows.fidelity.readings import INFERENCING, OUTPUT_RESULT
 
 STEPS: dict[str, tuple[Item, ...]] = {
     "1": (
@@ -86,7 +86,7 @@ STEPS: dict[str, tuple[Item, ...]] = {
         ),
     ),
     "9": (read("performs AI inferencing", INFERENCING),),
-    "10": (to("inference output result", "/outputs", "/labels", reading=OUTPUT),),
+    "10": (OUTPUT_RESULT,),
     "11": (
         to("model precision update", "/toVariant"),
         to(

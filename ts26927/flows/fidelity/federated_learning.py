@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from ts26927.flows.fidelity.items import Item, read, to
-from ts26927.flows.fidelity.readings import BETWEEN, INITIALIZATION
+from ts26927.flows.fidelity.readings import (
+    SELECTED_BETWEEN,
+    USES_INITIALIZATION,
+)
 
 _ELIGIBILITY = (
     "/groupId",
@@ -29,16 +32,11 @@ STEPS: dict[str, tuple[Item, ...]] = {
             "information (the round number, and may be a start time) to start a round 'as "
             "described in step 1 of figure 5.2.4-2'; we carry it in the trigger.",
         ),
-        to(
-            "using the information from the initialization and establishment step",
-            "/serviceRequirementInformation",
-            "/ueCapabilityInformation",
-            reading=INITIALIZATION,
-        ),
+        USES_INITIALIZATION,
     ),
     "2": (
         to("A partially trained AI model is selected", "/modelIdentifier", "/aiModelInformation"),
-        read("between the UE Application and Network Application", BETWEEN),
+        SELECTED_BETWEEN,
     ),
     "3": (to("identifies the selected partially trained AI model", "/modelIdentifier"),),
     "4": (

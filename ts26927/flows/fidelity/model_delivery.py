@@ -4,21 +4,21 @@ figure 5.2.2-2."""
 from __future__ import annotations
 
 from ts26927.flows.fidelity.items import Item, read, to
-from ts26927.flows.fidelity.readings import BETWEEN, INFERENCING, INITIALIZATION, OUTPUT
+from ts26927.flows.fidelity.readings import (
+    INFERENCING,
+    OUTPUT_RESULT,
+    SELECTED_BETWEEN,
+    USES_INITIALIZATION,
+)
 
 STEPS: dict[str, tuple[Item, ...]] = {
     "1": (
         to("trigger AI model delivery", "/service"),
-        to(
-            "using the information from the initialization and establishment step",
-            "/serviceRequirementInformation",
-            "/ueCapabilityInformation",
-            reading=INITIALIZATION,
-        ),
+        USES_INITIALIZATION,
     ),
     "2": (
         to("An AI model is selected", "/modelIdentifier", "/aiModelInformation"),
-        read("between the UE Application and Network Application", BETWEEN),
+        SELECTED_BETWEEN,
     ),
     "3": (to("identifies the selected AI model", "/modelIdentifier"),),
     "4": (
@@ -42,5 +42,5 @@ STEPS: dict[str, tuple[Item, ...]] = {
     ),
     "7": (to("passes media data", "/inputs", reading="The media as input tensors."),),
     "8": (read("performs AI inferencing", INFERENCING),),
-    "9": (to("inference output result", "/outputs", "/labels", reading=OUTPUT),),
+    "9": (OUTPUT_RESULT,),
 }

@@ -1,6 +1,9 @@
-"""Readings of TR phrases that the steps of several clauses share (clauses 5.2.2-5.3.5)."""
+"""Readings of TR phrases that the steps of several clauses share (clauses 5.2.2-5.3.5), and
+the items the TR repeats word for word in several steps."""
 
 from __future__ import annotations
+
+from ts26927.flows.fidelity.items import read, to
 
 INFERENCING = (
     "An action inside the inference engine: no message carries it; its input is the step "
@@ -33,3 +36,23 @@ SUBSET = (
     "belongs to."
 )
 OUTPUT = "The output tensors; labels for recognition-like services (clause 5.3.1)."
+
+
+# Items the TR repeats word for word in several steps (and clauses).
+USES_INITIALIZATION = to(
+    "using the information from the initialization and establishment step",
+    "/serviceRequirementInformation",
+    "/ueCapabilityInformation",
+    reading=INITIALIZATION,
+)
+SELECTED_BETWEEN = read("between the UE Application and Network Application", BETWEEN)
+PASSED_TO_ENGINE = read("passes it to the AI Model Inference Engine", PASSES_ON)
+RECEIVES_UNIT = to(
+    "receives intermediate data", "/sequenceNumber", "/size", "/compressionAlgorithms", reading=UNIT
+)
+UE_SUBSET = to(
+    "the UE AI model subset", "/modelIdentifier", "/subset", "/splitPointIdentifier", reading=SUBSET
+)
+PASSES_UE_SUBSET = to("passes the UE AI model subset", "/modelIdentifier", "/subset")
+DATA_SESSION = to("establishes an intermediate data delivery session", "/sessionId")
+OUTPUT_RESULT = to("inference output result", "/outputs", "/labels", reading=OUTPUT)

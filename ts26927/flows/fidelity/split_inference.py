@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from ts26927.flows.fidelity.items import Item, read, to
-from ts26927.flows.fidelity.readings import INFERENCING, OUTPUT, PASSES_ON, SUBSET, UNIT
+from ts26927.flows.fidelity.readings import (
+    DATA_SESSION,
+    INFERENCING,
+    OUTPUT_RESULT,
+    PASSED_TO_ENGINE,
+    PASSES_UE_SUBSET,
+    RECEIVES_UNIT,
+    SUBSET,
+    UE_SUBSET,
+)
 
 _SUBSET_AT = (
     "The subset is named by its model and its split point; which side it is follows from the "
@@ -239,16 +248,8 @@ STEPS: dict[str, tuple[Item, ...]] = {
             "/subset",
         ),
     ),
-    "13": (
-        to(
-            "the UE AI model subset",
-            "/modelIdentifier",
-            "/subset",
-            "/splitPointIdentifier",
-            reading=SUBSET,
-        ),
-    ),
-    "14": (to("passes the UE AI model subset", "/modelIdentifier", "/subset"),),
+    "13": (UE_SUBSET,),
+    "14": (PASSES_UE_SUBSET,),
     "15a": (
         to("media data", "/inputs", reading="The media as input tensors."),
         to(
@@ -259,35 +260,23 @@ STEPS: dict[str, tuple[Item, ...]] = {
         ),
     ),
     "16a": (read("performs network AI inferencing", INFERENCING),),
-    "17a": (to("establishes an intermediate data delivery session", "/sessionId"),),
+    "17a": (DATA_SESSION,),
     "18a": (
-        to(
-            "receives intermediate data",
-            "/sequenceNumber",
-            "/size",
-            "/compressionAlgorithms",
-            reading=UNIT,
-        ),
-        read("passes it to the AI Model Inference Engine", PASSES_ON),
+        RECEIVES_UNIT,
+        PASSED_TO_ENGINE,
     ),
     "19a": (read("performs AI inferencing", INFERENCING),),
-    "20a": (to("inference output result", "/outputs", "/labels", reading=OUTPUT),),
+    "20a": (OUTPUT_RESULT,),
     "15b": (to("passes media data", "/inputs", reading="The media as input tensors."),),
     "16b": (read("performs UE AI inferencing", INFERENCING),),
-    "17b": (to("establishes an intermediate data delivery session", "/sessionId"),),
+    "17b": (DATA_SESSION,),
     "18b": (
-        to(
-            "receives intermediate data",
-            "/sequenceNumber",
-            "/size",
-            "/compressionAlgorithms",
-            reading=UNIT,
-        ),
-        read("passes it to the AI Model Inference Engine", PASSES_ON),
+        RECEIVES_UNIT,
+        PASSED_TO_ENGINE,
     ),
     "19b": (read("performs network AI inferencing", INFERENCING),),
     "20b": (
-        to("inference output result", "/outputs", "/labels", reading=OUTPUT),
+        OUTPUT_RESULT,
         to(
             "or a peer user",
             "/peerUser",

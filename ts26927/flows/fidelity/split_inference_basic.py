@@ -6,24 +6,23 @@ from __future__ import annotations
 
 from ts26927.flows.fidelity.items import Item, read, to
 from ts26927.flows.fidelity.readings import (
-    BETWEEN,
+    DATA_SESSION,
     INFERENCING,
-    INITIALIZATION,
     OUTPUT,
-    PASSES_ON,
+    OUTPUT_RESULT,
+    PASSED_TO_ENGINE,
+    PASSES_UE_SUBSET,
+    RECEIVES_UNIT,
+    SELECTED_BETWEEN,
     SUBSET,
-    UNIT,
+    UE_SUBSET,
+    USES_INITIALIZATION,
 )
 
 _BASIC_COMMON: dict[str, tuple[Item, ...]] = {
     "1": (
         to("trigger split AI model delivery", "/service"),
-        to(
-            "using the information from the initialization and establishment step",
-            "/serviceRequirementInformation",
-            "/ueCapabilityInformation",
-            reading=INITIALIZATION,
-        ),
+        USES_INITIALIZATION,
     ),
     "2": (
         to(
@@ -36,7 +35,7 @@ _BASIC_COMMON: dict[str, tuple[Item, ...]] = {
             "that divides it (6.6.3 split point information) and, when the selection shares "
             "them, its predefined split points (6.6.3 split model information).",
         ),
-        read("between the UE Application and Network Application", BETWEEN),
+        SELECTED_BETWEEN,
     ),
     "3": (
         to(
@@ -63,26 +62,12 @@ _BASIC_COMMON: dict[str, tuple[Item, ...]] = {
             "/subset",
         ),
     ),
-    "6": (
-        to(
-            "the UE AI model subset",
-            "/modelIdentifier",
-            "/subset",
-            "/splitPointIdentifier",
-            reading=SUBSET,
-        ),
-    ),
-    "7": (to("passes the UE AI model subset", "/modelIdentifier", "/subset"),),
-    "10": (to("establishes an intermediate data delivery session", "/sessionId"),),
+    "6": (UE_SUBSET,),
+    "7": (PASSES_UE_SUBSET,),
+    "10": (DATA_SESSION,),
     "11": (
-        to(
-            "receives intermediate data",
-            "/sequenceNumber",
-            "/size",
-            "/compressionAlgorithms",
-            reading=UNIT,
-        ),
-        read("passes it to the AI Model Inference Engine", PASSES_ON),
+        RECEIVES_UNIT,
+        PASSED_TO_ENGINE,
     ),
 }
 
@@ -91,7 +76,7 @@ NETWORK_SOURCE_STEPS: dict[str, tuple[Item, ...]] = {
     "8": (to("passes media data", "/inputs", reading="The media as input tensors."),),
     "9": (read("performs network AI inferencing", INFERENCING),),
     "12": (read("performs AI inferencing", INFERENCING),),
-    "13": (to("inference output result", "/outputs", "/labels", reading=OUTPUT),),
+    "13": (OUTPUT_RESULT,),
 }
 
 UE_SOURCE_STEPS: dict[str, tuple[Item, ...]] = {
