@@ -4,7 +4,6 @@ end in tests/bindings/http/test_over_http.py)."""
 from __future__ import annotations
 
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.processes import terminate
 from ts26927.cli import main
 
 
@@ -68,9 +68,4 @@ def test_port_0_serves_on_a_free_port_and_says_which() -> None:
         response = httpx.get(f"http://127.0.0.1:{found[1]}/openapi.json", timeout=30)
         assert response.status_code == 200
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        finally:
-            if server.poll() is None:
-                server.kill()
+        terminate(server)

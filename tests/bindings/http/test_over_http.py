@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.processes import terminate
 from ts26927.bindings.http.running import running
 from ts26927.bindings.http.server import create_app
 from ts26927.bindings.reference import ReferenceImplementation
@@ -99,12 +100,7 @@ def test_the_suite_over_http_against_ts26927_serve(
         assert code == 0, out
         results = {r["id"]: r["verdict"] for r in json.loads(report.read_text())["results"]}
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=40)
-        finally:
-            if server.poll() is None:
-                server.kill()
+        terminate(server, 40)
     # uvicorn finishes what is in flight, then re-raises the signal it caught.
     stderr = server.stderr.read() if server.stderr else ""
     assert server.returncode in (0, -signal.SIGTERM), stderr
